@@ -1,0 +1,16 @@
+/**
+ * Claims the authorization server puts into access tokens beyond RFC 9068's own
+ * (`iss`, `sub`, `aud`, `exp`, `iat`, `jti`, `client_id`, `scope`), and which the MCP server reads.
+ */
+export const CLAIMS = {
+  /** The workspace the grant was bound to at consent. */
+  workspace: 'enclavia/workspace',
+  /** The signed-in user's email, for display (`mcp_whoami`). */
+  email: 'email',
+} as const;
+
+/** The JOSE `typ` of an RFC 9068 access token. */
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+
+/** The one algorithm access tokens are signed with, and the only one the MCP server accepts. */
+export const ACCESS_TOKEN_ALG = 'ES256';

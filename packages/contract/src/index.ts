@@ -1,0 +1,3 @@
+export * from './claims.js';
+export * from './resource.js';
+export * from './scopes.js';

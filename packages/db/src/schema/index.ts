@@ -1,0 +1,3 @@
+export * from './enclaves.js';
+export * from './identity.js';
+export * from './oidc.js';

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOidcAdapterFactory, type DatabaseHandle, oidcModels } from '../src/index.js';
+import { createTestDatabase } from '../src/testing.js';
+
+class AlreadyConsumed extends Error {}
+
+let handle: DatabaseHandle;
+let Adapter: ReturnType<typeof createOidcAdapterFactory>;
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  Adapter = createOidcAdapterFactory(handle.db, { alreadyConsumed: () => new AlreadyConsumed('used') });
+});
+afterAll(() => handle?.close());
+
+describe('oidc-provider adapter', () => {
+  it('stores a token under a hash, without its value, and finds it by value', async () => {
+    const tokens = new Adapter('RefreshToken');
+    await tokens.upsert('rt-secret-value', { jti: 'rt-secret-value', grantId: 'g1', kind: 'RefreshToken' }, 60);
+
+    expect(await tokens.find('rt-secret-value')).toMatchObject({ jti: 'rt-secret-value', grantId: 'g1' });
+    const rows = await handle.db.select().from(oidcModels);
+    expect(JSON.stringify(rows)).not.toContain('rt-secret-value');
+  });
+
+  it('lets exactly one of two concurrent consumers win', async () => {
+    const codes = new Adapter('AuthorizationCode');
+    await codes.upsert('code-1', { jti: 'code-1', grantId: 'g2' }, 60);
+
+    const results = await Promise.allSettled([codes.consume('code-1'), codes.consume('code-1')]);
+
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected');
+    expect(rejected?.status === 'rejected' && rejected.reason).toBeInstanceOf(AlreadyConsumed);
+    expect((await codes.find('code-1'))?.consumed).toEqual(expect.any(Number));
+  });
+
+  it('hides expired rows', async () => {
+    const sessions = new Adapter('Session');
+    await sessions.upsert('s-1', { jti: 's-1', uid: 'u-1' }, 60);
+    await handle.db.update(oidcModels).set({ expiresAt: new Date(Date.now() - 1000) });
+    expect(await sessions.find('s-1')).toBeUndefined();
+    expect(await sessions.findByUid('u-1')).toBeUndefined();
+  });
+
+  it('revokes everything of a grant, and only that', async () => {
+    const tokens = new Adapter('RefreshToken');
+    await tokens.upsert('a', { jti: 'a', grantId: 'revoke-me' }, 60);
+    await tokens.upsert('b', { jti: 'b', grantId: 'keep-me' }, 60);
+    await tokens.revokeByGrantId('revoke-me');
+    expect(await tokens.find('a')).toBeUndefined();
+    expect(await tokens.find('b')).toBeDefined();
+  });
+
+  it('keeps clients by their id, which is public', async () => {
+    const clients = new Adapter('Client');
+    await clients.upsert('client-1', { client_id: 'client-1', redirect_uris: ['http://localhost/cb'] });
+    expect(await clients.find('client-1')).toEqual({ client_id: 'client-1', redirect_uris: ['http://localhost/cb'] });
+    await clients.destroy('client-1');
+    expect(await clients.find('client-1')).toBeUndefined();
+  });
+});
