@@ -11,11 +11,18 @@ describe('canonical resource', () => {
   });
 
   it('knows the aliases clients send', () => {
-    expect([...resourceAliases('https://h/mcp')]).toEqual(['https://h/mcp', 'https://h/mcp/', 'https://h', 'https://h/']);
+    expect([...resourceAliases('https://h/mcp')]).toEqual([
+      'https://h/mcp',
+      'https://h/mcp/',
+      'https://h',
+      'https://h/',
+    ]);
   });
 
   it('builds the path form of the protected resource metadata URL', () => {
-    expect(protectedResourceMetadataUrl('https://h/mcp')).toBe('https://h/.well-known/oauth-protected-resource/mcp');
+    expect(protectedResourceMetadataUrl('https://h/mcp')).toBe(
+      'https://h/.well-known/oauth-protected-resource/mcp',
+    );
     expect(protectedResourceMetadataUrl('https://h')).toBe('https://h/.well-known/oauth-protected-resource');
   });
 });

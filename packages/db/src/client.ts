@@ -22,7 +22,10 @@ export const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.
 
 /** Opens the database and applies the committed migrations. */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  const handle = 'url' in options ? await openPostgres(options.url, options.maxConnections) : await openPglite(options.dataDir);
+  const handle =
+    'url' in options
+      ? await openPostgres(options.url, options.maxConnections)
+      : await openPglite(options.dataDir);
   try {
     await handle.migrate();
   } catch (error) {

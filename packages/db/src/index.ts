@@ -1,5 +1,11 @@
 export { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-export { type Database, type DatabaseHandle, type DatabaseOptions, migrationsFolder, openDatabase } from './client.js';
+export {
+  type Database,
+  type DatabaseHandle,
+  type DatabaseOptions,
+  migrationsFolder,
+  openDatabase,
+} from './client.js';
 export { hashSecret } from './hash.js';
 export { createOidcAdapterFactory, type OidcAdapterOptions } from './oidc-adapter.js';
 export * from './schema/index.js';

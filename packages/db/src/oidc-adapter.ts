@@ -42,7 +42,13 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
         .values(row)
         .onConflictDoUpdate({
           target: [oidcModels.model, oidcModels.id],
-          set: { payload: row.payload, grantId: row.grantId, uid: row.uid, userCode: row.userCode, expiresAt: row.expiresAt },
+          set: {
+            payload: row.payload,
+            grantId: row.grantId,
+            uid: row.uid,
+            userCode: row.userCode,
+            expiresAt: row.expiresAt,
+          },
         });
     }
 
@@ -80,11 +86,7 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
     }
 
     private async findWhere(condition: ReturnType<typeof eq>, id?: string): Promise<Payload | undefined> {
-      const [row] = await db
-        .select()
-        .from(oidcModels)
-        .where(and(this.isModel(), condition))
-        .limit(1);
+      const [row] = await db.select().from(oidcModels).where(and(this.isModel(), condition)).limit(1);
       if (!row) return undefined;
       if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return undefined;
       const payload: Payload = { ...row.payload };

@@ -6,7 +6,11 @@ import { serverSecrets } from './schema/index.js';
  * Returns the secret stored under `name`, creating it with `generate` the first time. Safe when
  * several processes start at once on one database: the first insert wins and everyone reads it.
  */
-export async function loadOrCreateSecret<T>(db: Database, name: string, generate: () => Promise<T> | T): Promise<T> {
+export async function loadOrCreateSecret<T>(
+  db: Database,
+  name: string,
+  generate: () => Promise<T> | T,
+): Promise<T> {
   const existing = await readSecret<T>(db, name);
   if (existing !== undefined) return existing;
   await db

@@ -1,13 +1,33 @@
 import { randomBytes } from 'node:crypto';
-import { type DatabaseHandle, openDatabase } from './client.js';
+import { type DatabaseHandle, type DatabaseOptions, openDatabase } from './client.js';
+
+export interface TestDatabase extends DatabaseHandle {
+  /** Opens another handle on the same data, as a restarted process would (close this one first on PGlite). */
+  reopen(): Promise<DatabaseHandle>;
+}
 
 /**
  * A migrated database of its own for one test file: a fresh database on the PostgreSQL server
- * named by `DATABASE_URL` when it is set (dropped again on close), an in-memory PGlite otherwise.
+ * named by `DATABASE_URL` when it is set (dropped again on close), otherwise PGlite, in memory or,
+ * to survive a reopen, in `dataDir`.
  */
-export async function createTestDatabase(env: NodeJS.ProcessEnv = process.env): Promise<DatabaseHandle> {
+export async function createTestDatabase(
+  options: { dataDir?: string } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TestDatabase> {
   const url = env.DATABASE_URL;
-  if (!url) return openDatabase({ dataDir: undefined });
+  if (!url) {
+    const pglite: DatabaseOptions = { dataDir: options.dataDir };
+    const handle = await openDatabase(pglite);
+    return {
+      ...handle,
+      reopen: () => {
+        if (!options.dataDir)
+          throw new Error('an in-memory test database cannot be reopened; pass a dataDir');
+        return openDatabase(pglite);
+      },
+    };
+  }
 
   const { default: postgres } = await import('postgres');
   const name = `enclavia_test_${randomBytes(6).toString('hex')}`;
@@ -18,6 +38,7 @@ export async function createTestDatabase(env: NodeJS.ProcessEnv = process.env): 
   const handle = await openDatabase({ url: testUrl.href, maxConnections: 5 });
   return {
     ...handle,
+    reopen: () => openDatabase({ url: testUrl.href, maxConnections: 5 }),
     async close() {
       await handle.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);

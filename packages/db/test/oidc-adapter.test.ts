@@ -16,7 +16,11 @@ afterAll(() => handle?.close());
 describe('oidc-provider adapter', () => {
   it('stores a token under a hash, without its value, and finds it by value', async () => {
     const tokens = new Adapter('RefreshToken');
-    await tokens.upsert('rt-secret-value', { jti: 'rt-secret-value', grantId: 'g1', kind: 'RefreshToken' }, 60);
+    await tokens.upsert(
+      'rt-secret-value',
+      { jti: 'rt-secret-value', grantId: 'g1', kind: 'RefreshToken' },
+      60,
+    );
 
     expect(await tokens.find('rt-secret-value')).toMatchObject({ jti: 'rt-secret-value', grantId: 'g1' });
     const rows = await handle.db.select().from(oidcModels);
@@ -55,7 +59,10 @@ describe('oidc-provider adapter', () => {
   it('keeps clients by their id, which is public', async () => {
     const clients = new Adapter('Client');
     await clients.upsert('client-1', { client_id: 'client-1', redirect_uris: ['http://localhost/cb'] });
-    expect(await clients.find('client-1')).toEqual({ client_id: 'client-1', redirect_uris: ['http://localhost/cb'] });
+    expect(await clients.find('client-1')).toEqual({
+      client_id: 'client-1',
+      redirect_uris: ['http://localhost/cb'],
+    });
     await clients.destroy('client-1');
     expect(await clients.find('client-1')).toBeUndefined();
   });

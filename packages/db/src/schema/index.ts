@@ -1,3 +1,4 @@
 export * from './enclaves.js';
+export * from './grants.js';
 export * from './identity.js';
 export * from './oidc.js';

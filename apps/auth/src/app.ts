@@ -1,0 +1,29 @@
+import type { Database } from '@enclavia/db';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AuthConfig } from './config.js';
+import { interactionRoutes } from './interaction/routes.js';
+import { loadServerKeys } from './oidc/keys.js';
+import { mountProvider } from './oidc/mount.js';
+import { createProvider } from './oidc/provider.js';
+
+export interface AuthAppDeps {
+  config: AuthConfig;
+  db: Database;
+  logger?: boolean | { level: string };
+}
+
+/** Builds the authorization server without listening; `main.ts` listens. */
+export async function buildAuthApp({ config, db, logger = false }: AuthAppDeps): Promise<FastifyInstance> {
+  const keys = await loadServerKeys(db);
+  const provider = createProvider({ config, db, keys });
+  const app = Fastify({ logger, trustProxy: config.trustProxy });
+
+  mountProvider(app, provider);
+  await app.register(cookie, { secret: keys.cookie });
+  await app.register(formbody);
+  await app.register(interactionRoutes, { config, db, provider });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  return app;
+}

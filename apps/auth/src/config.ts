@@ -1,0 +1,98 @@
+import {
+  assertProductionSafe,
+  booleanFlag,
+  type DatabaseConfig,
+  databaseConfig,
+  databaseEnv,
+  type Env,
+  isHttps,
+  nodeEnv,
+  parseEnv,
+  port,
+  publicUrl,
+  seconds,
+} from '@enclavia/config';
+import { canonicalResource } from '@enclavia/contract';
+import { z } from 'zod';
+
+const DAY = 86_400;
+
+const schema = z.object({
+  ...databaseEnv,
+  NODE_ENV: nodeEnv,
+  /** The issuer: an origin with no path, exactly as clients reach it. */
+  AUTH_PUBLIC_URL: publicUrl
+    .default('http://localhost:4000')
+    .refine((u) => new URL(u).pathname === '/', 'the issuer must be an origin without a path'),
+  /** The canonical MCP resource URL tokens are issued for. */
+  MCP_PUBLIC_URL: publicUrl.default('http://localhost:4001/mcp'),
+  AUTH_HOST: z.string().default('127.0.0.1'),
+  AUTH_PORT: port.default(4000),
+  /** Trust X-Forwarded-* from a TLS-terminating proxy in front. */
+  AUTH_TRUST_PROXY: booleanFlag.default(false),
+  /** The development login (type an email, continue): on outside production unless turned off. */
+  AUTH_DEV_LOGIN: booleanFlag.optional(),
+  ACCESS_TOKEN_TTL: seconds.default(15 * 60),
+  REFRESH_TOKEN_TTL: seconds.default(30 * DAY),
+  GRANT_TTL: seconds.default(180 * DAY),
+  AUTHORIZATION_CODE_TTL: seconds.default(60),
+  SESSION_TTL: seconds.default(14 * DAY),
+  INTERACTION_TTL: seconds.default(60 * 60),
+});
+
+export interface AuthConfig {
+  nodeEnv: 'development' | 'test' | 'production';
+  database: DatabaseConfig;
+  issuer: string;
+  mcpResource: string;
+  host: string;
+  port: number;
+  trustProxy: boolean;
+  devLogin: boolean;
+  ttl: {
+    accessToken: number;
+    refreshToken: number;
+    grant: number;
+    authorizationCode: number;
+    session: number;
+    interaction: number;
+  };
+}
+
+export function loadAuthConfig(env: Env = process.env): AuthConfig {
+  const e = parseEnv(schema, env);
+  const config: AuthConfig = {
+    nodeEnv: e.NODE_ENV,
+    database: databaseConfig(e),
+    issuer: e.AUTH_PUBLIC_URL,
+    mcpResource: canonicalResource(e.MCP_PUBLIC_URL),
+    host: e.AUTH_HOST,
+    port: e.AUTH_PORT,
+    trustProxy: e.AUTH_TRUST_PROXY,
+    devLogin: e.AUTH_DEV_LOGIN ?? e.NODE_ENV !== 'production',
+    ttl: {
+      accessToken: e.ACCESS_TOKEN_TTL,
+      refreshToken: e.REFRESH_TOKEN_TTL,
+      grant: e.GRANT_TTL,
+      authorizationCode: e.AUTHORIZATION_CODE_TTL,
+      session: e.SESSION_TTL,
+      interaction: e.INTERACTION_TTL,
+    },
+  };
+  assertProductionSafe(config.nodeEnv, [
+    () => (isHttps(config.issuer) ? undefined : 'AUTH_PUBLIC_URL must be https in production'),
+    () => (isHttps(config.mcpResource) ? undefined : 'MCP_PUBLIC_URL must be https in production'),
+  ]);
+  return config;
+}
+
+/** What an operator must hear about at start even though it is allowed. */
+export function startupWarnings(config: AuthConfig): string[] {
+  const warnings: string[] = [];
+  if (config.nodeEnv === 'production' && config.devLogin) {
+    warnings.push(
+      'WARNING: the development login is ENABLED in production (AUTH_DEV_LOGIN). Anyone can sign in as any email address.',
+    );
+  }
+  return warnings;
+}

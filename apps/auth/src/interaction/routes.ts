@@ -1,0 +1,202 @@
+import { type EnclaveScope, parseEnclaveScopes } from '@enclavia/contract';
+import type { Database } from '@enclavia/db';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { errors, type InteractionResults, type Provider } from 'oidc-provider';
+import { z } from 'zod';
+import { bindGrant, findUser, signInWithEmail, workspacesOf } from '../accounts.js';
+import type { AuthConfig } from '../config.js';
+import { csrfToken, isValidCsrf } from '../web/csrf.js';
+import { errorPage, type RenderedPage } from '../web/page.js';
+import { type ClientView, consentPage, loginPage } from './views.js';
+
+export interface InteractionRoutesOptions {
+  config: AuthConfig;
+  db: Database;
+  provider: Provider;
+}
+
+type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+const uidParams = z.object({ uid: z.string().min(1).max(100) });
+const loginBody = z.object({ csrf: z.string().optional(), email: z.email().max(254) });
+const consentBody = z.object({
+  csrf: z.string().optional(),
+  decision: z.enum(['approve', 'deny']),
+  scope: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((s) => (s === undefined ? [] : [s].flat())),
+  workspace: z.uuid().optional(),
+});
+
+/**
+ * Our login and consent pages for oidc-provider's interactions. Each step re-reads the interaction
+ * from its cookie, so a page can only act on the sign-in the browser itself started.
+ */
+export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = async (
+  app,
+  { config, db, provider },
+) => {
+  const secure = new URL(config.issuer).protocol === 'https:';
+  const origin = new URL(config.issuer).origin;
+
+  const send = (reply: FastifyReply, page: RenderedPage, status = 200) =>
+    reply.status(status).headers(page.headers).send(page.body);
+
+  const finish = async (request: FastifyRequest, reply: FastifyReply, result: InteractionResults) => {
+    const to = await provider.interactionResult(request.raw, reply.raw, result, {
+      mergeWithLastSubmission: false,
+    });
+    return reply.redirect(to, 303);
+  };
+
+  const clientOf = async (interaction: Interaction): Promise<ClientView> => {
+    const id = String(interaction.params.client_id);
+    const client = await provider.Client.find(id);
+    return { id, name: client?.clientName ?? id };
+  };
+
+  const renderConsent = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    interaction: Interaction,
+    error?: string,
+  ) => {
+    const accountId = interaction.session?.accountId;
+    const user = accountId ? await findUser(db, accountId) : undefined;
+    if (!user) throw new errors.SessionNotFound('the signed-in user no longer exists');
+    const page = consentPage({
+      uid: interaction.uid,
+      csrf: csrfToken(request, reply, secure),
+      client: await clientOf(interaction),
+      email: user.email,
+      redirectUri: new URL(String(interaction.params.redirect_uri)),
+      scopes: requestedScopes(interaction),
+      workspaces: await workspacesOf(db, user.id),
+      ...(error ? { error } : {}),
+    });
+    return send(reply, page, error ? 400 : 200);
+  };
+
+  app.get('/interaction/:uid', async (request, reply) => {
+    uidParams.parse(request.params);
+    const interaction = await provider.interactionDetails(request.raw, reply.raw);
+    if (interaction.prompt.name === 'login') {
+      const page = loginPage({
+        uid: interaction.uid,
+        csrf: csrfToken(request, reply, secure),
+        client: await clientOf(interaction),
+        devLogin: config.devLogin,
+      });
+      return send(reply, page);
+    }
+    return renderConsent(request, reply, interaction);
+  });
+
+  app.post('/interaction/:uid/login', async (request, reply) => {
+    uidParams.parse(request.params);
+    const interaction = await provider.interactionDetails(request.raw, reply.raw);
+    if (interaction.prompt.name !== 'login') return reply.redirect(`/interaction/${interaction.uid}`, 303);
+    const body = loginBody.safeParse(request.body);
+    if (!isValidCsrf(request, body.data?.csrf ?? bodyField(request, 'csrf'), origin)) return forbidden(reply);
+    if (!config.devLogin)
+      return send(reply, errorPage('Sign-in unavailable', 'The development login is turned off.'), 403);
+    if (!body.success) {
+      const page = loginPage({
+        uid: interaction.uid,
+        csrf: csrfToken(request, reply, secure),
+        client: await clientOf(interaction),
+        devLogin: true,
+        error: 'Enter a valid email address.',
+      });
+      return send(reply, page, 400);
+    }
+    const user = await signInWithEmail(db, body.data.email);
+    return finish(request, reply, { login: { accountId: user.id } });
+  });
+
+  app.post('/interaction/:uid/consent', async (request, reply) => {
+    uidParams.parse(request.params);
+    const interaction = await provider.interactionDetails(request.raw, reply.raw);
+    if (interaction.prompt.name !== 'consent') return reply.redirect(`/interaction/${interaction.uid}`, 303);
+    const body = consentBody.safeParse(request.body);
+    if (!isValidCsrf(request, body.data?.csrf ?? bodyField(request, 'csrf'), origin)) return forbidden(reply);
+    if (!body.success) return send(reply, errorPage('Bad request', 'The consent form was incomplete.'), 400);
+    if (body.data.decision === 'deny') {
+      return finish(request, reply, { error: 'access_denied', error_description: 'The user denied access.' });
+    }
+
+    const accountId = interaction.session!.accountId;
+    const ticked = new Set(body.data.scope);
+    const granted = requestedScopes(interaction).filter((s) => ticked.has(s));
+    if (granted.length === 0)
+      return renderConsent(request, reply, interaction, 'Choose at least one permission, or Deny.');
+    const workspaces = await workspacesOf(db, accountId);
+    const workspace = workspaces.find((w) => w.id === (body.data.workspace ?? workspaces[0]?.id));
+    if (!workspace) return renderConsent(request, reply, interaction, 'Choose one of your workspaces.');
+
+    const clientId = String(interaction.params.client_id);
+    const grant =
+      (interaction.grantId && (await provider.Grant.find(interaction.grantId))) ||
+      new provider.Grant({ accountId, clientId });
+    const details = interaction.prompt.details as {
+      missingOIDCScope?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
+    if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
+    for (const resource of Object.keys(details.missingResourceScopes ?? {})) {
+      grant.addResourceScope(resource, granted.join(' '));
+    }
+    const grantId = await grant.save();
+    await bindGrant(db, {
+      grantId,
+      userId: accountId,
+      workspaceId: workspace.id,
+      clientId,
+      scope: granted.join(' '),
+    });
+    return finish(request, reply, { consent: { grantId } });
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof errors.SessionNotFound || error instanceof errors.InvalidRequest) {
+      const page = errorPage(
+        'This sign-in has expired',
+        'The sign-in you were completing is no longer open: it timed out, was finished already, or was started in another browser.',
+        'Go back to the app you were connecting and start the connection again.',
+      );
+      return send(reply, page, 400);
+    }
+    if (error instanceof z.ZodError)
+      return send(reply, errorPage('Bad request', 'The page address is not valid.'), 400);
+    request.log.error({ err: error }, 'interaction failed');
+    return send(
+      reply,
+      errorPage('Something went wrong', 'The sign-in could not be completed.', 'Try again in a moment.'),
+      500,
+    );
+  });
+};
+
+/** The enclave scopes the client asked for, as the consent page offers them. */
+function requestedScopes(interaction: Interaction): EnclaveScope[] {
+  const details = interaction.prompt.details as { missingResourceScopes?: Record<string, string[]> };
+  const missing = Object.values(details.missingResourceScopes ?? {}).flat();
+  return parseEnclaveScopes(
+    (missing.length > 0 ? missing : [String(interaction.params.scope ?? '')]).join(' '),
+  );
+}
+
+function bodyField(request: FastifyRequest, name: string): string | undefined {
+  const value = (request.body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function forbidden(reply: FastifyReply) {
+  const page = errorPage(
+    'Request refused',
+    'This form was not submitted from this sign-in page (CSRF check failed).',
+    'Reload the page and try again.',
+  );
+  return reply.status(403).headers(page.headers).send(page.body);
+}

@@ -1,0 +1,130 @@
+import {
+  ACCESS_TOKEN_ALG,
+  CLAIMS,
+  DEFAULT_SCOPES,
+  ENCLAVE_SCOPES,
+  resourceAliases,
+} from '@enclavia/contract';
+import { createOidcAdapterFactory, type Database } from '@enclavia/db';
+import { type Configuration, errors, type KoaContextWithOIDC, Provider } from 'oidc-provider';
+import { findUser, grantIdentity } from '../accounts.js';
+import type { AuthConfig } from '../config.js';
+import { errorPage } from '../web/page.js';
+import type { ServerKeys } from './keys.js';
+
+/** The provider's routes, named as the contract names them (also the MCP 2025-03-26 fallback paths). */
+export const PROVIDER_ROUTES = {
+  authorization: '/authorize',
+  token: '/token',
+  registration: '/register',
+  revocation: '/revoke',
+  jwks: '/jwks',
+  end_session: '/session/end',
+} as const;
+
+export interface ProviderDeps {
+  config: AuthConfig;
+  db: Database;
+  keys: ServerKeys;
+}
+
+export function createProvider({ config, db, keys }: ProviderDeps): Provider {
+  const aliases = resourceAliases(config.mcpResource);
+
+  const configuration: Configuration = {
+    adapter: createOidcAdapterFactory(db, {
+      alreadyConsumed: () => new errors.InvalidGrant('authorization code or refresh token already used'),
+    }),
+    jwks: { keys: keys.signing as NonNullable<Configuration['jwks']>['keys'] },
+    cookies: { keys: keys.cookie },
+    routes: PROVIDER_ROUTES,
+    scopes: ['openid', 'offline_access', ...ENCLAVE_SCOPES],
+    claims: { openid: ['sub'], email: ['email'] },
+    clientAuthMethods: ['none', 'client_secret_post', 'client_secret_basic'],
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: ACCESS_TOKEN_ALG,
+    },
+    pkce: { required: () => true },
+    responseTypes: ['code'],
+    findAccount: async (_ctx, sub) => {
+      const user = await findUser(db, sub);
+      return user && { accountId: user.id, claims: () => ({ sub: user.id, email: user.email }) };
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    features: {
+      devInteractions: { enabled: false },
+      registration: { enabled: true, initialAccessToken: false, issueRegistrationAccessToken: false },
+      revocation: { enabled: true },
+      pushedAuthorizationRequests: { enabled: false },
+      userinfo: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => config.mcpResource,
+        // A token request without `resource` gets the audience granted at authorization, never an
+        // opaque userinfo token.
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, indicator) => {
+          if (!aliases.has(indicator)) throw new errors.InvalidTarget(`unknown resource: ${indicator}`);
+          return {
+            scope: ENCLAVE_SCOPES.join(' '),
+            audience: config.mcpResource,
+            accessTokenTTL: config.ttl.accessToken,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: ACCESS_TOKEN_ALG } },
+          };
+        },
+      },
+    },
+    // Refresh tokens for every client allowed the grant, whether or not it asked for offline_access,
+    // and not tied to the browser's login session.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    expiresWithSession: async () => false,
+    extraTokenClaims: async (_ctx, token) => {
+      if (token.kind !== 'AccessToken' || !token.grantId) return undefined;
+      const identity = await grantIdentity(db, token.grantId);
+      return identity && { [CLAIMS.workspace]: identity.workspaceId, [CLAIMS.email]: identity.email };
+    },
+    ttl: {
+      AccessToken: config.ttl.accessToken,
+      AuthorizationCode: config.ttl.authorizationCode,
+      RefreshToken: config.ttl.refreshToken,
+      Grant: config.ttl.grant,
+      Session: config.ttl.session,
+      Interaction: config.ttl.interaction,
+      IdToken: config.ttl.accessToken,
+    },
+    renderError: async (ctx, out) => {
+      const page = errorPage(
+        'This connection cannot continue',
+        `${out.error}: ${out.error_description ?? 'the request was rejected'}`,
+        'Go back to the app you were connecting and try again. If it keeps failing, remove the connector and add it again.',
+      );
+      ctx.set(page.headers);
+      ctx.body = page.body;
+    },
+  };
+
+  const provider = new Provider(config.issuer, configuration);
+  provider.proxy = config.trustProxy;
+  provider.use(defaultScopes);
+  return provider;
+}
+
+/**
+ * A request that names none of our scopes (no scope, `claudeai`, `openid email profile`) asks for
+ * the default set; without this oidc-provider would answer `access_denied`.
+ */
+async function defaultScopes(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  if (ctx.path === PROVIDER_ROUTES.authorization && ctx.method === 'GET') {
+    const requested = String(ctx.query.scope ?? '')
+      .split(' ')
+      .filter(Boolean);
+    if (!requested.some((s) => (ENCLAVE_SCOPES as readonly string[]).includes(s))) {
+      ctx.query = { ...ctx.query, scope: [...requested, ...DEFAULT_SCOPES].join(' ') };
+    }
+  }
+  await next();
+}

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { type Html, html } from './html.js';
+
+const STYLE = `
+  :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
+  body { margin: 0; display: grid; place-items: center; min-height: 100vh; background: Canvas; color: CanvasText; }
+  main { width: min(26rem, 92vw); padding: 2rem; border: 1px solid #8884; border-radius: 12px; }
+  h1 { font-size: 1.3rem; margin: 0 0 1rem; }
+  label { display: block; margin: .75rem 0 .25rem; font-weight: 600; }
+  input[type=email], select { width: 100%; box-sizing: border-box; padding: .5rem; font: inherit; }
+  fieldset { border: 0; padding: 0; margin: 1rem 0; }
+  fieldset label { font-weight: normal; margin: .35rem 0; }
+  .actions { display: flex; gap: .75rem; margin-top: 1.25rem; }
+  button { font: inherit; padding: .55rem 1.1rem; border-radius: 8px; border: 1px solid #8886; cursor: pointer; }
+  button.primary { background: #2456d3; color: white; border-color: #2456d3; }
+  .warning { padding: .6rem .8rem; border-radius: 8px; background: #f5a62322; border: 1px solid #f5a623; }
+  .error { padding: .6rem .8rem; border-radius: 8px; background: #d3242422; border: 1px solid #d32424; }
+  .muted { opacity: .75; font-size: .9rem; }
+  code { overflow-wrap: anywhere; }
+`;
+
+export interface RenderedPage {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * A whole page with its security headers. The CSP allows nothing but our inline style (by nonce)
+ * and form posts to ourselves plus, where a form's answer redirects there, the client's origin.
+ */
+export function renderPage(options: { title: string; content: Html; formTargets?: string[] }): RenderedPage {
+  const nonce = randomBytes(16).toString('base64');
+  const formAction = ["'self'", ...(options.formTargets ?? [])].join(' ');
+  const body = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${options.title} · Enclavia</title>
+<style nonce="${nonce}">${STYLE}</style>
+</head>
+<body><main>${options.content}</main></body>
+</html>`.value;
+  return {
+    body,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': [
+        "default-src 'none'",
+        `style-src 'nonce-${nonce}'`,
+        `form-action ${formAction}`,
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+      ].join('; '),
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    },
+  };
+}
+
+export function errorPage(title: string, message: string, hint?: string): RenderedPage {
+  return renderPage({
+    title,
+    content: html`<h1>${title}</h1><p class="error" role="alert">${message}</p>${hint ? html`<p class="muted">${hint}</p>` : ''}`,
+  });
+}

@@ -1,0 +1,50 @@
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { bearerChallenge } from './challenge.js';
+import { InvalidTokenError, type VerifiedAuth } from './verify-access-token.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth?: VerifiedAuth;
+  }
+}
+
+/**
+ * Fastify adapter of the bearer check: no token, or one we do not accept, is a 401 whose
+ * challenge tells the client where to find the authorization server. Tokens are taken from the
+ * Authorization header only, never from the URL.
+ */
+export function requireBearer(options: {
+  verify: (token: string) => Promise<VerifiedAuth>;
+  resourceMetadata: string;
+}): preHandlerAsyncHookHandler {
+  const { verify, resourceMetadata } = options;
+  return async function bearerAuth(request: FastifyRequest, reply: FastifyReply) {
+    const token = bearerToken(request.headers.authorization);
+    if (!token) {
+      return unauthorized(reply, bearerChallenge({ resourceMetadata }), {
+        error: 'unauthorized',
+        error_description: 'Authorization required: send an access token as "Authorization: Bearer <token>".',
+      });
+    }
+    try {
+      request.auth = await verify(token);
+    } catch (error) {
+      if (!(error instanceof InvalidTokenError)) throw error;
+      const challenge = bearerChallenge({
+        resourceMetadata,
+        error: 'invalid_token',
+        description: error.message,
+      });
+      return unauthorized(reply, challenge, { error: 'invalid_token', error_description: error.message });
+    }
+  };
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i);
+  return match?.[1];
+}
+
+function unauthorized(reply: FastifyReply, challenge: string, body: Record<string, string>) {
+  return reply.status(401).header('www-authenticate', challenge).send(body);
+}

@@ -1,0 +1,85 @@
+import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP, CLAIMS } from '@enclavia/contract';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { z } from 'zod';
+
+/** Who a verified token speaks for. Every MCP request carries exactly one of these. */
+export interface TokenIdentity {
+  userId: string;
+  email: string;
+  workspaceId: string;
+}
+
+export type VerifiedAuth = AuthInfo & { expiresAt: number; extra: TokenIdentity };
+
+/** The one error of this module: the token is not one we accept. Its message is safe to show. */
+export class InvalidTokenError extends Error {
+  override name = 'InvalidTokenError';
+}
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  client_id: z.string().min(1),
+  scope: z.string().default(''),
+  exp: z.number(),
+  [CLAIMS.workspace]: z.uuid(),
+  [CLAIMS.email]: z.string(),
+});
+
+export interface VerifierOptions {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+}
+
+/**
+ * RFC 9068 access token verification: signature by the issuer's published keys (cached, and
+ * fetched again when a token names a key we have not seen), one allowed algorithm, `typ: at+jwt`,
+ * exact issuer and audience, expiry, and the claims we rely on.
+ */
+export function createAccessTokenVerifier({ issuer, audience, jwksUrl }: VerifierOptions) {
+  const jwks = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+
+  return async function verifyAccessToken(token: string): Promise<VerifiedAuth> {
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(token, jwks, {
+        issuer,
+        audience,
+        typ: ACCESS_TOKEN_TYP,
+        algorithms: [ACCESS_TOKEN_ALG],
+        requiredClaims: ['exp', 'iat', 'sub', 'client_id'],
+        clockTolerance: 5,
+      }));
+    } catch (error) {
+      throw new InvalidTokenError(describe(error));
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success)
+      throw new InvalidTokenError('the token lacks the claims of an Enclavia access token');
+    const c = claims.data;
+    return {
+      token,
+      clientId: c.client_id,
+      scopes: c.scope.split(' ').filter(Boolean),
+      expiresAt: c.exp,
+      resource: new URL(audience),
+      extra: { userId: c.sub, email: c[CLAIMS.email], workspaceId: c[CLAIMS.workspace] },
+    };
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'the access token expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed)
+    return `the access token's "${error.claim}" claim is not accepted`;
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+    return 'the access token signature is invalid';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed)
+    return 'the access token is signed with an algorithm that is not accepted';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'the access token is signed with an unknown key';
+  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JOSEError) {
+    if (error.code === 'ERR_JWKS_TIMEOUT') return 'the signing keys could not be fetched';
+  }
+  return 'the access token is malformed';
+}

@@ -1,0 +1,59 @@
+import {
+  assertProductionSafe,
+  booleanFlag,
+  type DatabaseConfig,
+  databaseConfig,
+  databaseEnv,
+  type Env,
+  isHttps,
+  nodeEnv,
+  parseEnv,
+  port,
+  publicUrl,
+} from '@enclavia/config';
+import { canonicalResource } from '@enclavia/contract';
+import { z } from 'zod';
+
+const schema = z.object({
+  ...databaseEnv,
+  NODE_ENV: nodeEnv,
+  /** The canonical resource URL, exactly as clients are told to use it. */
+  MCP_PUBLIC_URL: publicUrl.default('http://localhost:4001/mcp'),
+  /** The authorization server's issuer. */
+  AUTH_PUBLIC_URL: publicUrl.default('http://localhost:4000'),
+  /** Where this server fetches the issuer's keys, when it reaches the auth server by another address. */
+  AUTH_JWKS_URL: publicUrl.optional(),
+  MCP_HOST: z.string().default('127.0.0.1'),
+  MCP_PORT: port.default(4001),
+  MCP_TRUST_PROXY: booleanFlag.default(false),
+});
+
+export interface McpConfig {
+  nodeEnv: 'development' | 'test' | 'production';
+  database: DatabaseConfig;
+  resource: string;
+  issuer: string;
+  jwksUrl: string;
+  host: string;
+  port: number;
+  trustProxy: boolean;
+}
+
+export function loadMcpConfig(env: Env = process.env): McpConfig {
+  const e = parseEnv(schema, env);
+  const config: McpConfig = {
+    nodeEnv: e.NODE_ENV,
+    database: databaseConfig(e),
+    resource: canonicalResource(e.MCP_PUBLIC_URL),
+    issuer: e.AUTH_PUBLIC_URL,
+    jwksUrl: e.AUTH_JWKS_URL ?? `${e.AUTH_PUBLIC_URL}/jwks`,
+    host: e.MCP_HOST,
+    port: e.MCP_PORT,
+    trustProxy: e.MCP_TRUST_PROXY,
+  };
+  assertProductionSafe(config.nodeEnv, [
+    () => (isHttps(config.resource) ? undefined : 'MCP_PUBLIC_URL must be https in production'),
+    () => (isHttps(config.issuer) ? undefined : 'AUTH_PUBLIC_URL must be https in production'),
+  ]);
+  return config;
+}

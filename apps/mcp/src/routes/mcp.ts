@@ -1,0 +1,88 @@
+import type { Database } from '@enclavia/db';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { FastifyPluginAsync } from 'fastify';
+import { requireBearer } from '../auth/bearer.js';
+import { bearerChallenge } from '../auth/challenge.js';
+import type { VerifiedAuth } from '../auth/verify-access-token.js';
+import { createMcpServer } from '../server.js';
+import { TOOLS } from '../tools/index.js';
+
+export interface McpRouteOptions {
+  db: Database;
+  path: string;
+  resourceMetadata: string;
+  verify: (token: string) => Promise<VerifiedAuth>;
+}
+
+/** The Streamable HTTP endpoint, stateless: every request is authenticated and served on its own. */
+export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
+  app,
+  { db, path, resourceMetadata, verify },
+) => {
+  app.addHook('preHandler', requireBearer({ verify, resourceMetadata }));
+
+  app.post(path, async (request, reply) => {
+    const auth = request.auth!;
+    const missing = missingScope(request.body, auth.scopes);
+    if (missing) {
+      const scope = [...new Set([...auth.scopes, missing])];
+      const description = `this tool needs the ${missing} scope`;
+      return reply
+        .status(403)
+        .header(
+          'www-authenticate',
+          bearerChallenge({ resourceMetadata, scope, error: 'insufficient_scope', description }),
+        )
+        .send({ error: 'insufficient_scope', error_description: description });
+    }
+
+    const server = createMcpServer({ db, auth });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    reply.raw.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    reply.hijack();
+    // The SDK hands `req.auth` to tool handlers as `extra.authInfo`.
+    Object.assign(request.raw, { auth });
+    await server.connect(transport);
+    await transport.handleRequest(request.raw, reply.raw, request.body);
+  });
+
+  // Stateless: there is no stream to resume and no session to end.
+  for (const method of ['GET', 'DELETE'] as const) {
+    app.route({
+      method,
+      url: path,
+      handler: async (_request, reply) =>
+        reply
+          .status(405)
+          .header('allow', 'POST')
+          .send({
+            jsonrpc: '2.0',
+            error: { code: -32000, message: 'Method not allowed: this server is stateless.' },
+            id: null,
+          }),
+    });
+  }
+};
+
+/** The scope a `tools/call` in this JSON-RPC body needs and the token lacks, if any. */
+function missingScope(body: unknown, scopes: readonly string[]): string | undefined {
+  const messages = Array.isArray(body) ? body : [body];
+  for (const message of messages) {
+    if (!isToolCall(message)) continue;
+    const tool = TOOLS.find((t) => t.name === message.params.name);
+    if (tool?.scope && !scopes.includes(tool.scope)) return tool.scope;
+  }
+  return undefined;
+}
+
+function isToolCall(message: unknown): message is { params: { name: string } } {
+  if (typeof message !== 'object' || message === null) return false;
+  const m = message as { method?: unknown; params?: { name?: unknown } };
+  return m.method === 'tools/call' && typeof m.params?.name === 'string';
+}

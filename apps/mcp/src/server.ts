@@ -1,0 +1,34 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { ToolContext } from './tools/define-tool.js';
+import { toolsAllowed } from './tools/index.js';
+
+// Building an Ajv per server costs more than the rest of a request; one is shared (perf.md §3).
+const validator = new AjvJsonSchemaValidator();
+
+export const SERVER_INFO = { name: 'enclavia', title: 'Enclavia', version: '0.1.0' };
+
+/**
+ * A server for one request, holding only the tools the token's scopes allow, so `tools/list`
+ * shows exactly what may be called.
+ */
+export function createMcpServer(ctx: ToolContext): McpServer {
+  const server = new McpServer(SERVER_INFO, {
+    jsonSchemaValidator: validator,
+    instructions: 'Manage Enclavia enclaves in the connected workspace. Start with enclave_list.',
+  });
+  for (const tool of toolsAllowed(ctx.auth.scopes)) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+        outputSchema: tool.outputSchema,
+        annotations: tool.annotations,
+      },
+      (input: unknown) => tool.handler(input as never, ctx),
+    );
+  }
+  return server;
+}

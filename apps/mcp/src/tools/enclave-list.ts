@@ -1,0 +1,42 @@
+import { listEnclaves } from '@enclavia/enclaves';
+import { z } from 'zod';
+import { defineTool, structured } from './define-tool.js';
+
+const STATES = ['pending', 'building', 'running', 'stopping', 'stopped', 'failed', 'destroyed'] as const;
+
+export const enclaveList = defineTool({
+  name: 'enclave_list',
+  title: 'List enclaves',
+  description:
+    "Lists the enclaves of the connected workspace, newest first, with each one's id, name, image, instance type and state. Pass `state` to see only enclaves in that state, e.g. `running`.",
+  scope: 'enclaves:read',
+  inputSchema: {
+    state: z.enum(STATES).optional().describe('Only list enclaves in this state'),
+  },
+  outputSchema: {
+    enclaves: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string().nullable(),
+        image: z.string(),
+        instance_type: z.string(),
+        state: z.enum(STATES),
+        created_at: z.string(),
+      }),
+    ),
+  },
+  annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+  async handler({ state }, { db, auth }) {
+    const rows = await listEnclaves(db, auth.extra.workspaceId, state ? { state } : {});
+    return structured({
+      enclaves: rows.map((e) => ({
+        id: e.id,
+        name: e.name,
+        image: e.image,
+        instance_type: e.instanceType,
+        state: e.state,
+        created_at: e.createdAt.toISOString(),
+      })),
+    });
+  },
+});

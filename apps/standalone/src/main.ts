@@ -1,0 +1,42 @@
+import { startupWarnings } from '@enclavia/auth';
+import { ConfigError } from '@enclavia/config';
+import { openDatabase } from '@enclavia/db';
+import { loadStandaloneConfig } from './config.js';
+import { startServices } from './start.js';
+
+async function main() {
+  const config = loadStandaloneConfig();
+  const database = await openDatabase(config.auth.database);
+  const services = await startServices(config, database.db).catch(async (error) => {
+    await database.close();
+    throw error;
+  });
+
+  for (const warning of startupWarnings(config.auth)) console.warn(warning);
+  const where =
+    'url' in config.auth.database ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.auth.database.dataDir}`;
+  console.log(`Enclavia is running.
+
+  MCP server URL (paste it into your MCP client):  ${config.mcp.resource}
+  Authorization server:                             ${config.auth.issuer}
+  Database:                                         ${where}
+
+Press Ctrl-C to stop.`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await services.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

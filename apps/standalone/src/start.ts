@@ -1,0 +1,28 @@
+import { buildAuthApp } from '@enclavia/auth';
+import type { Database } from '@enclavia/db';
+import { buildMcpApp } from '@enclavia/mcp';
+import type { StandaloneConfig } from './config.js';
+
+export interface RunningServices {
+  close(): Promise<void>;
+}
+
+/** Both services in this process on one database handle (PGlite allows only one). */
+export async function startServices(config: StandaloneConfig, db: Database): Promise<RunningServices> {
+  const logger = { level: config.logLevel };
+  const auth = await buildAuthApp({ config: config.auth, db, logger });
+  const mcp = await buildMcpApp({ config: config.mcp, db, logger });
+  try {
+    await auth.listen({ host: config.auth.host, port: config.auth.port });
+    await mcp.listen({ host: config.mcp.host, port: config.mcp.port });
+  } catch (error) {
+    await Promise.allSettled([auth.close(), mcp.close()]);
+    throw error;
+  }
+  return {
+    async close() {
+      await mcp.close();
+      await auth.close();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { enclaves } from '@enclavia/db';
+import { createTestDatabase, type TestDatabase } from '@enclavia/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeAuthorization } from './support/consent.js';
+import { connectWithOAuth, HeadlessOAuthProvider } from './support/oauth-client.js';
+import { type Stack, startStack } from './support/stack.js';
+
+const REDIRECT = 'http://127.0.0.1:5997/callback';
+
+let database: TestDatabase;
+let stack: Stack;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  stack = await startStack(database.db);
+});
+afterAll(async () => {
+  await stack?.close();
+  await database?.close();
+});
+
+function providerFor(email: string) {
+  const provider = new HeadlessOAuthProvider(REDIRECT, (url) =>
+    completeAuthorization(url.href, { email, redirectUri: REDIRECT }),
+  );
+  return provider;
+}
+
+describe('the MCP SDK client, through OAuth, to a tool', () => {
+  it('discovers, registers, signs in, consents, gets a token and calls mcp_whoami', async () => {
+    const provider = providerFor('Alice@Example.com');
+    const client = await connectWithOAuth(stack.mcpUrl, provider);
+
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(['enclave_list', 'mcp_whoami']);
+
+    const result = await client.callTool({ name: 'mcp_whoami', arguments: {} });
+    expect(result.isError).toBeFalsy();
+    const me = result.structuredContent as {
+      user: { email: string };
+      workspace: { id: string; name: string };
+      client_id: string;
+      scopes: string[];
+    };
+    expect(me.user.email).toBe('alice@example.com');
+    expect(me.workspace.name).toBe("alice@example.com's workspace");
+    expect(me.client_id).toBe(provider.client?.client_id);
+    expect(me.scopes.sort()).toEqual(['enclaves:destroy', 'enclaves:read', 'enclaves:write']);
+    await client.close();
+  });
+
+  it('went through every discovery step a spec-following client takes', async () => {
+    const unauthenticated = await fetch(stack.mcpUrl, { method: 'POST' });
+    expect(unauthenticated.status).toBe(401);
+    const challenge = unauthenticated.headers.get('www-authenticate')!;
+    expect(challenge).toBe(
+      `Bearer resource_metadata="${stack.mcpUrl.replace('/mcp', '/.well-known/oauth-protected-resource/mcp')}", scope="enclaves:read enclaves:write enclaves:destroy"`,
+    );
+    for (const path of [
+      '/.well-known/oauth-protected-resource/mcp',
+      '/.well-known/oauth-protected-resource',
+    ]) {
+      const prm = await (await fetch(new URL(path, stack.mcpUrl))).json();
+      expect(prm).toMatchObject({ resource: stack.mcpUrl, authorization_servers: [stack.issuer] });
+    }
+    const metadata = await (await fetch(`${stack.issuer}/.well-known/oauth-authorization-server`)).json();
+    expect(metadata).toMatchObject({
+      issuer: stack.issuer,
+      authorization_endpoint: `${stack.issuer}/authorize`,
+      token_endpoint: `${stack.issuer}/token`,
+      registration_endpoint: `${stack.issuer}/register`,
+      code_challenge_methods_supported: ['S256'],
+    });
+  });
+
+  it("shows each user only their own workspace's enclaves", async () => {
+    const bob = await connectWithOAuth(stack.mcpUrl, providerFor('bob@example.com'));
+    const carol = await connectWithOAuth(stack.mcpUrl, providerFor('carol@example.com'));
+    const workspaceOf = async (client: typeof bob) => {
+      const me = await client.callTool({ name: 'mcp_whoami', arguments: {} });
+      return (me.structuredContent as { workspace: { id: string } }).workspace.id;
+    };
+    await database.db.insert(enclaves).values([
+      {
+        workspaceId: await workspaceOf(bob),
+        name: 'bobs',
+        image: 'ghcr.io/bob/app:1',
+        instanceType: 'small',
+        containerPort: 8080,
+        storageSizeBytes: 1e9,
+      },
+      {
+        workspaceId: await workspaceOf(carol),
+        name: 'carols',
+        image: 'ghcr.io/carol/app:1',
+        instanceType: 'small',
+        containerPort: 8080,
+        storageSizeBytes: 1e9,
+      },
+    ]);
+
+    const names = async (client: typeof bob) => {
+      const result = await client.callTool({ name: 'enclave_list', arguments: {} });
+      return (result.structuredContent as { enclaves: Array<{ name: string }> }).enclaves.map((e) => e.name);
+    };
+    expect(await names(bob)).toEqual(['bobs']);
+    expect(await names(carol)).toEqual(['carols']);
+    await Promise.all([bob.close(), carol.close()]);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * Plays the browser for login and consent, over plain HTTP: follows redirects with a cookie jar and
+ * submits the HTML forms the pages render, exactly as a person would, until the authorization
+ * server redirects to the client's `redirect_uri`.
+ */
+export interface ConsentOptions {
+  email: string;
+  redirectUri: string;
+  decision?: 'approve' | 'deny';
+  /** Untick these scopes on the consent page. */
+  untick?: string[];
+}
+
+export async function completeAuthorization(authorizeUrl: string, options: ConsentOptions): Promise<URL> {
+  const jar = new CookieJar();
+  let request: { url: string; init?: RequestInit } = { url: authorizeUrl };
+  for (let hop = 0; hop < 20; hop++) {
+    const url = new URL(request.url);
+    if (request.url.startsWith(options.redirectUri)) return url;
+    if (!['127.0.0.1', 'localhost'].includes(url.hostname))
+      throw new Error(`refusing to leave loopback: ${url}`);
+    const response = await fetch(url, {
+      ...request.init,
+      redirect: 'manual',
+      headers: { ...(request.init?.headers as Record<string, string>), cookie: jar.header(url) },
+    });
+    jar.store(url, response.headers.getSetCookie());
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      request = { url: new URL(location, url).href };
+      continue;
+    }
+    const page = await response.text();
+    if (response.status !== 200)
+      throw new Error(`HTTP ${response.status} at ${url.pathname}: ${page.slice(0, 500)}`);
+    request = submitForm(url, page, options);
+  }
+  throw new Error('too many hops');
+}
+
+function submitForm(pageUrl: URL, page: string, options: ConsentOptions): { url: string; init: RequestInit } {
+  const form = page.match(/<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/);
+  if (!form) throw new Error(`no form on ${pageUrl.pathname}: ${page.slice(0, 500)}`);
+  const [, action, fields] = form as unknown as [string, string, string];
+  const body = new URLSearchParams();
+  for (const [, name, value] of fields.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    body.append(name!, decode(value!));
+  }
+  if (/name="email"/.test(fields)) {
+    body.append('email', options.email);
+  } else {
+    for (const [, scope] of fields.matchAll(
+      /<input type="checkbox" name="scope" value="([^"]+)" checked>/g,
+    )) {
+      if (!options.untick?.includes(scope!)) body.append('scope', scope!);
+    }
+    const workspace = fields.match(/<select id="workspace" name="workspace"><option value="([^"]+)"/);
+    if (workspace) body.append('workspace', workspace[1]!);
+    body.append('decision', options.decision ?? 'approve');
+  }
+  return {
+    url: new URL(decode(action), pageUrl).href,
+    init: { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+  };
+}
+
+function decode(text: string): string {
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** Just enough of RFC 6265 for loopback: name, value and path. */
+export class CookieJar {
+  private cookies = new Map<string, { value: string; path: string }>();
+
+  store(url: URL, setCookies: string[]): void {
+    for (const line of setCookies) {
+      const [pair, ...attributes] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      const path =
+        attributes
+          .map((a) => a.trim())
+          .find((a) => a.toLowerCase().startsWith('path='))
+          ?.slice(5) ?? '/';
+      const expired = attributes.some((a) => /expires=thu, 01 jan 1970/i.test(a.trim())) || value === '';
+      const key = `${path} ${name}`;
+      if (expired) this.cookies.delete(key);
+      else this.cookies.set(key, { value, path });
+      void url;
+    }
+  }
+
+  header(url: URL): string {
+    return [...this.cookies.entries()]
+      .filter(
+        ([, c]) =>
+          url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`),
+      )
+      .map(([key, c]) => `${key.split(' ')[1]}=${c.value}`)
+      .join('; ');
+  }
+}

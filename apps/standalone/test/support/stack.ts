@@ -1,0 +1,44 @@
+import { createServer } from 'node:net';
+import type { Database } from '@enclavia/db';
+import { loadStandaloneConfig, type StandaloneConfig } from '../../src/config.js';
+import { startServices } from '../../src/start.js';
+
+export interface Stack {
+  issuer: string;
+  mcpUrl: string;
+  ports: { auth: number; mcp: number };
+  config: StandaloneConfig;
+  close(): Promise<void>;
+}
+
+/** Both services on loopback ports of their own (ephemeral unless given, e.g. for a restart). */
+export async function startStack(db: Database, ports?: { auth: number; mcp: number }): Promise<Stack> {
+  const { auth, mcp } = ports ?? { auth: await freePort(), mcp: await freePort() };
+  const config = loadStandaloneConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    AUTH_PUBLIC_URL: `http://127.0.0.1:${auth}`,
+    AUTH_PORT: String(auth),
+    MCP_PUBLIC_URL: `http://127.0.0.1:${mcp}/mcp`,
+    MCP_PORT: String(mcp),
+  });
+  const services = await startServices(config, db);
+  return {
+    issuer: config.auth.issuer,
+    mcpUrl: config.mcp.resource,
+    ports: { auth, mcp },
+    config,
+    close: services.close,
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

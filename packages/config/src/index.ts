@@ -1,0 +1,67 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Thrown with every problem of the environment at once, so one start tells the operator everything. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** Parses `env` with `schema`; blank values count as unset. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+}
+
+/** Refuses in production what is only safe on a laptop. Each rule returns a problem or nothing. */
+export function assertProductionSafe(nodeEnv: string, rules: Array<() => string | undefined>): void {
+  if (nodeEnv !== 'production') return;
+  const problems = rules.map((rule) => rule()).filter((p): p is string => p !== undefined);
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+export const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
+
+export const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const port = z.coerce.number().int().min(0).max(65535);
+
+/** Durations in seconds. */
+export const seconds = z.coerce.number().int().positive();
+
+/** An absolute http(s) URL without query or fragment, returned without a trailing slash. */
+export const publicUrl = z
+  .url({ protocol: /^https?$/ })
+  .refine((u) => !new URL(u).search && !new URL(u).hash, 'must not have a query or fragment')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+export const databaseUrl = z.url({ protocol: /^postgres(ql)?$/ });
+
+export function isHttps(url: string): boolean {
+  return new URL(url).protocol === 'https:';
+}
+
+/** The embedded database's default home: `.data/` at the repository root. */
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../.data/pglite', import.meta.url));
+
+/** Settings every app with a database shares: PostgreSQL when `DATABASE_URL` is set, else PGlite. */
+export const databaseEnv = {
+  DATABASE_URL: databaseUrl.optional(),
+  DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
+};
+
+export type DatabaseConfig = { url: string } | { dataDir: string };
+
+export function databaseConfig(e: { DATABASE_URL?: string | undefined; DATA_DIR: string }): DatabaseConfig {
+  return e.DATABASE_URL ? { url: e.DATABASE_URL } : { dataDir: e.DATA_DIR };
+}

@@ -1,0 +1,1 @@
+export { type EnclaveSummary, listEnclaves } from './queries.js';
