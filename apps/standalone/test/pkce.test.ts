@@ -1,0 +1,90 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '@enclavia/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeAuthorization } from './support/consent.js';
+import { registerClient } from './support/register.js';
+import { type Stack, startStack } from './support/stack.js';
+
+const REDIRECT = 'http://127.0.0.1:5999/callback';
+let database: TestDatabase;
+let stack: Stack;
+let clientId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  stack = await startStack(database.db);
+  ({ client_id: clientId } = await registerClient(stack.issuer, REDIRECT));
+});
+afterAll(async () => {
+  await stack?.close();
+  await database?.close();
+});
+
+function authorizeUrl(params: Record<string, string>): string {
+  const url = new URL(`${stack.issuer}/authorize`);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: REDIRECT,
+    state: 'st',
+    resource: stack.mcpUrl,
+    ...params,
+  }).toString();
+  return url.href;
+}
+
+/** The authorization error the server redirects back with, before any login page. */
+async function authorizationError(params: Record<string, string>) {
+  const response = await fetch(authorizeUrl(params), { redirect: 'manual' });
+  expect(response.status).toBe(303);
+  const location = new URL(response.headers.get('location')!);
+  expect(location.href.startsWith(REDIRECT)).toBe(true);
+  return Object.fromEntries(location.searchParams);
+}
+
+describe('PKCE is required, and only S256', () => {
+  it('refuses an authorization request without code_challenge', async () => {
+    expect(await authorizationError({})).toMatchObject({
+      error: 'invalid_request',
+      error_description: expect.stringContaining('requires PKCE'),
+      iss: stack.issuer,
+    });
+  });
+
+  it('refuses the plain method', async () => {
+    const error = await authorizationError({
+      code_challenge: 'a'.repeat(43),
+      code_challenge_method: 'plain',
+    });
+    expect(error).toMatchObject({
+      error: 'invalid_request',
+      error_description: expect.stringContaining('code_challenge_method'),
+    });
+  });
+
+  it('issues a code for S256 and redeems it only with the matching verifier', async () => {
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const callback = await completeAuthorization(
+      authorizeUrl({ code_challenge: challenge, code_challenge_method: 'S256' }),
+      { email: 'erin@example.com', redirectUri: REDIRECT },
+    );
+    expect(callback.searchParams.get('iss')).toBe(stack.issuer);
+    const redeem = (code_verifier: string) =>
+      fetch(`${stack.issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: callback.searchParams.get('code')!,
+          code_verifier,
+          redirect_uri: REDIRECT,
+          client_id: clientId,
+          resource: stack.mcpUrl,
+        }),
+      });
+    const wrong = await redeem(randomBytes(32).toString('base64url'));
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+});
