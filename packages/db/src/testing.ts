@@ -13,7 +13,10 @@ export class TestDatabase {
     private readonly dispose: () => Promise<void>,
   ) {}
 
-  static async create(options: { dataDir?: string } = {}, env: NodeJS.ProcessEnv = process.env): Promise<TestDatabase> {
+  static async create(
+    options: { dataDir?: string } = {},
+    env: NodeJS.ProcessEnv = process.env,
+  ): Promise<TestDatabase> {
     const url = env.DATABASE_URL;
     if (!url) {
       const pglite = { dataDir: options.dataDir };

@@ -36,7 +36,7 @@ export function renderPage(options: { title: string; content: Html; formTargets?
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${options.title} · Enclavia</title>
 <style nonce="${nonce}">${STYLE}</style>
 </head>
@@ -55,7 +55,8 @@ export function renderPage(options: { title: string; content: Html; formTargets?
       ].join('; '),
       'x-frame-options': 'DENY',
       'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
+      // `same-origin`, not `no-referrer`: with the latter a browser posts forms with `Origin: null`.
+      'referrer-policy': 'same-origin',
       'cache-control': 'no-store',
     },
   };
