@@ -31,8 +31,10 @@ export async function completeAuthorization(authorizeUrl: string, options: Conse
       continue;
     }
     const page = await response.text();
-    if (response.status !== 200)
-      throw new Error(`HTTP ${response.status} at ${url.pathname}: ${page.slice(0, 500)}`);
+    if (response.status !== 200) {
+      const alert = page.match(/role="alert">([^<]*)</)?.[1];
+      throw new Error(`HTTP ${response.status} at ${url.pathname}: ${alert ?? page.slice(0, 500)}`);
+    }
     request = submitForm(url, page, options);
   }
   throw new Error('too many hops');
