@@ -1,5 +1,5 @@
 import { startupWarnings } from '@enclavia/auth';
-import { ConfigError } from '@enclavia/config';
+import { closeOnSignal, exitOnStartupError } from '@enclavia/config';
 import { openDatabase } from '@enclavia/db';
 import { loadStandaloneConfig } from './config.js';
 import { startServices } from './start.js';
@@ -10,6 +10,10 @@ async function main() {
   const services = await startServices(config, database.db).catch(async (error) => {
     await database.close();
     throw error;
+  });
+  closeOnSignal(async () => {
+    await services.close();
+    await database.close();
   });
 
   for (const warning of startupWarnings(config.auth)) console.warn(warning);
@@ -22,21 +26,6 @@ async function main() {
   Database:                                         ${where}
 
 Press Ctrl-C to stop.`);
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping…`);
-    await services.close();
-    await database.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((error) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+main().catch(exitOnStartupError);

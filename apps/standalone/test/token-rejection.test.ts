@@ -13,9 +13,10 @@ let signingKey: JWK;
 beforeAll(async () => {
   database = await createTestDatabase();
   stack = await startStack(database.db);
-  [signingKey] = await loadOrCreateSecret<JWK[]>(database.db, 'signing_keys', () => {
+  const keys = await loadOrCreateSecret<JWK[]>(database.db, 'signing_keys', () => {
     throw new Error('the auth server should have created its keys');
   });
+  signingKey = keys[0]!;
 });
 afterAll(async () => {
   await stack?.close();

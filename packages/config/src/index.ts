@@ -1,4 +1,7 @@
 import { fileURLToPath } from 'node:url';
+
+export { closeOnSignal, exitOnStartupError } from './lifecycle.js';
+
 import { z } from 'zod';
 
 /** Thrown with every problem of the environment at once, so one start tells the operator everything. */

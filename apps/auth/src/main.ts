@@ -1,0 +1,19 @@
+import { closeOnSignal, exitOnStartupError } from '@enclavia/config';
+import { openDatabase } from '@enclavia/db';
+import { buildAuthApp } from './app.js';
+import { loadAuthConfig, startupWarnings } from './config.js';
+
+/** The authorization server as a process of its own (see apps/standalone for both in one). */
+async function main() {
+  const config = loadAuthConfig();
+  const database = await openDatabase(config.database);
+  const app = await buildAuthApp({ config, db: database.db, logger: { level: 'info' } });
+  closeOnSignal(async () => {
+    await app.close();
+    await database.close();
+  });
+  for (const warning of startupWarnings(config)) app.log.warn(warning);
+  await app.listen({ host: config.host, port: config.port });
+}
+
+main().catch(exitOnStartupError);
