@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { loadAuthConfig, startupWarnings } from '../src/config.js';
+
+const https = { AUTH_PUBLIC_URL: 'https://auth.example.com', MCP_PUBLIC_URL: 'https://mcp.example.com/mcp' };
+
+describe('authorization server configuration', () => {
+  it('has the contract defaults for lifetimes', () => {
+    expect(loadAuthConfig({}).ttl).toMatchObject({
+      accessToken: 900,
+      refreshToken: 30 * 86400,
+      grant: 180 * 86400,
+      authorizationCode: 60,
+    });
+  });
+
+  it('refuses an issuer with a path', () => {
+    expect(() => loadAuthConfig({ AUTH_PUBLIC_URL: 'http://localhost:4000/oidc' })).toThrow(/without a path/);
+  });
+
+  it('turns the development login off in production unless enabled, and then warns', () => {
+    expect(loadAuthConfig({}).devLogin).toBe(true);
+    const production = loadAuthConfig({ ...https, NODE_ENV: 'production' });
+    expect(production.devLogin).toBe(false);
+    expect(startupWarnings(production)).toEqual([]);
+    const enabled = loadAuthConfig({ ...https, NODE_ENV: 'production', AUTH_DEV_LOGIN: 'true' });
+    expect(startupWarnings(enabled)).toEqual([
+      expect.stringMatching(/development login is ENABLED in production/),
+    ]);
+  });
+
+  it('refuses plain http in production', () => {
+    expect(() => loadAuthConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_PUBLIC_URL must be https/);
+  });
+});

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { loadMcpConfig } from '../src/config.js';
+
+describe('MCP server configuration', () => {
+  it('defaults to the laptop URLs with a canonical resource', () => {
+    const config = loadMcpConfig({ MCP_PUBLIC_URL: 'http://LOCALHOST:4001/mcp/' });
+    expect(config).toMatchObject({
+      resource: 'http://localhost:4001/mcp',
+      issuer: 'http://localhost:4000',
+      jwksUrl: 'http://localhost:4000/jwks',
+      port: 4001,
+    });
+  });
+
+  it('refuses plain http in production', () => {
+    expect(() => loadMcpConfig({ NODE_ENV: 'production' })).toThrow(
+      /MCP_PUBLIC_URL must be https in production/,
+    );
+    expect(() =>
+      loadMcpConfig({
+        NODE_ENV: 'production',
+        MCP_PUBLIC_URL: 'https://mcp.example.com/mcp',
+        AUTH_PUBLIC_URL: 'https://example.com',
+      }),
+    ).not.toThrow();
+  });
+});
