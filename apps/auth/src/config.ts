@@ -5,7 +5,7 @@ import {
   databaseConfig,
   databaseEnv,
   type Env,
-  isHttps,
+  httpsRule,
   nodeEnv,
   parseEnv,
   port,
@@ -80,8 +80,8 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     },
   };
   assertProductionSafe(config.nodeEnv, [
-    () => (isHttps(config.issuer) ? undefined : 'AUTH_PUBLIC_URL must be https in production'),
-    () => (isHttps(config.mcpResource) ? undefined : 'MCP_PUBLIC_URL must be https in production'),
+    httpsRule('AUTH_PUBLIC_URL', config.issuer),
+    httpsRule('MCP_PUBLIC_URL', config.mcpResource),
   ]);
   return config;
 }

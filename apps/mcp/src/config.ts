@@ -5,7 +5,7 @@ import {
   databaseConfig,
   databaseEnv,
   type Env,
-  isHttps,
+  httpsRule,
   nodeEnv,
   parseEnv,
   port,
@@ -52,8 +52,8 @@ export function loadMcpConfig(env: Env = process.env): McpConfig {
     trustProxy: e.MCP_TRUST_PROXY,
   };
   assertProductionSafe(config.nodeEnv, [
-    () => (isHttps(config.resource) ? undefined : 'MCP_PUBLIC_URL must be https in production'),
-    () => (isHttps(config.issuer) ? undefined : 'AUTH_PUBLIC_URL must be https in production'),
+    httpsRule('MCP_PUBLIC_URL', config.resource),
+    httpsRule('AUTH_PUBLIC_URL', config.issuer),
   ]);
   return config;
 }

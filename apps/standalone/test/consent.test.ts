@@ -1,23 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@enclavia/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar, completeAuthorization } from './support/consent.js';
 import { registerClient } from './support/register.js';
-import { type Stack, startStack } from './support/stack.js';
+import { useStack } from './support/stack.js';
 
 const REDIRECT = 'http://localhost:6001/callback';
-let database: TestDatabase;
-let stack: Stack;
 let clientId: string;
 
+const env = useStack();
+
 beforeAll(async () => {
-  database = await createTestDatabase();
-  stack = await startStack(database.db);
-  ({ client_id: clientId } = await registerClient(stack.issuer, REDIRECT, { client_name: 'Consent probe' }));
-});
-afterAll(async () => {
-  await stack?.close();
-  await database?.close();
+  ({ client_id: clientId } = await registerClient(env.stack.issuer, REDIRECT, {
+    client_name: 'Consent probe',
+  }));
 });
 
 function authorizeUrl(scope?: string): string {
@@ -31,7 +26,7 @@ function authorizeUrl(scope?: string): string {
     code_challenge_method: 'S256',
     ...(scope ? { scope } : {}),
   });
-  return `${stack.issuer}/authorize?${params}`;
+  return `${env.stack.issuer}/authorize?${params}`;
 }
 
 /** Follows the flow up to the login page and returns its URL, cookies and HTML. */
@@ -95,7 +90,7 @@ describe('the login and consent pages', () => {
     expect(Object.fromEntries(callback.searchParams)).toMatchObject({
       error: 'access_denied',
       state: 'st',
-      iss: stack.issuer,
+      iss: env.stack.issuer,
     });
   });
 
@@ -118,7 +113,7 @@ describe('the login and consent pages', () => {
   });
 
   it('show an expired or unknown sign-in as a page with a way back, not a stack trace', async () => {
-    const response = await fetch(`${stack.issuer}/interaction/does-not-exist`);
+    const response = await fetch(`${env.stack.issuer}/interaction/does-not-exist`);
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('Go back to the app');
   });

@@ -1,23 +1,12 @@
 import { enclaves } from '@enclavia/db';
-import { createTestDatabase, type TestDatabase } from '@enclavia/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { completeAuthorization } from './support/consent.js';
 import { connectWithOAuth, HeadlessOAuthProvider } from './support/oauth-client.js';
-import { type Stack, startStack } from './support/stack.js';
+import { useStack } from './support/stack.js';
 
 const REDIRECT = 'http://127.0.0.1:5997/callback';
 
-let database: TestDatabase;
-let stack: Stack;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  stack = await startStack(database.db);
-});
-afterAll(async () => {
-  await stack?.close();
-  await database?.close();
-});
+const env = useStack();
 
 function providerFor(email: string) {
   const provider = new HeadlessOAuthProvider(REDIRECT, (url) =>
@@ -29,7 +18,7 @@ function providerFor(email: string) {
 describe('the MCP SDK client, through OAuth, to a tool', () => {
   it('discovers, registers, signs in, consents, gets a token and calls mcp_whoami', async () => {
     const provider = providerFor('Alice@Example.com');
-    const client = await connectWithOAuth(stack.mcpUrl, provider);
+    const client = await connectWithOAuth(env.stack.mcpUrl, provider);
 
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(['enclave_list', 'mcp_whoami']);
@@ -50,37 +39,37 @@ describe('the MCP SDK client, through OAuth, to a tool', () => {
   });
 
   it('went through every discovery step a spec-following client takes', async () => {
-    const unauthenticated = await fetch(stack.mcpUrl, { method: 'POST' });
+    const unauthenticated = await fetch(env.stack.mcpUrl, { method: 'POST' });
     expect(unauthenticated.status).toBe(401);
     const challenge = unauthenticated.headers.get('www-authenticate')!;
     expect(challenge).toBe(
-      `Bearer resource_metadata="${stack.mcpUrl.replace('/mcp', '/.well-known/oauth-protected-resource/mcp')}", scope="enclaves:read enclaves:write enclaves:destroy"`,
+      `Bearer resource_metadata="${env.stack.mcpUrl.replace('/mcp', '/.well-known/oauth-protected-resource/mcp')}", scope="enclaves:read enclaves:write enclaves:destroy"`,
     );
     for (const path of [
       '/.well-known/oauth-protected-resource/mcp',
       '/.well-known/oauth-protected-resource',
     ]) {
-      const prm = await (await fetch(new URL(path, stack.mcpUrl))).json();
-      expect(prm).toMatchObject({ resource: stack.mcpUrl, authorization_servers: [stack.issuer] });
+      const prm = await (await fetch(new URL(path, env.stack.mcpUrl))).json();
+      expect(prm).toMatchObject({ resource: env.stack.mcpUrl, authorization_servers: [env.stack.issuer] });
     }
-    const metadata = await (await fetch(`${stack.issuer}/.well-known/oauth-authorization-server`)).json();
+    const metadata = await (await fetch(`${env.stack.issuer}/.well-known/oauth-authorization-server`)).json();
     expect(metadata).toMatchObject({
-      issuer: stack.issuer,
-      authorization_endpoint: `${stack.issuer}/authorize`,
-      token_endpoint: `${stack.issuer}/token`,
-      registration_endpoint: `${stack.issuer}/register`,
+      issuer: env.stack.issuer,
+      authorization_endpoint: `${env.stack.issuer}/authorize`,
+      token_endpoint: `${env.stack.issuer}/token`,
+      registration_endpoint: `${env.stack.issuer}/register`,
       code_challenge_methods_supported: ['S256'],
     });
   });
 
   it("shows each user only their own workspace's enclaves", async () => {
-    const bob = await connectWithOAuth(stack.mcpUrl, providerFor('bob@example.com'));
-    const carol = await connectWithOAuth(stack.mcpUrl, providerFor('carol@example.com'));
+    const bob = await connectWithOAuth(env.stack.mcpUrl, providerFor('bob@example.com'));
+    const carol = await connectWithOAuth(env.stack.mcpUrl, providerFor('carol@example.com'));
     const workspaceOf = async (client: typeof bob) => {
       const me = await client.callTool({ name: 'mcp_whoami', arguments: {} });
       return (me.structuredContent as { workspace: { id: string } }).workspace.id;
     };
-    await database.db.insert(enclaves).values([
+    await env.database.db.insert(enclaves).values([
       {
         workspaceId: await workspaceOf(bob),
         name: 'bobs',

@@ -1,33 +1,26 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@enclavia/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { completeAuthorization } from './support/consent.js';
 import { registerClient } from './support/register.js';
-import { type Stack, startStack } from './support/stack.js';
+import { useStack } from './support/stack.js';
 
 const REDIRECT = 'http://127.0.0.1:5999/callback';
-let database: TestDatabase;
-let stack: Stack;
 let clientId: string;
 
+const env = useStack();
+
 beforeAll(async () => {
-  database = await createTestDatabase();
-  stack = await startStack(database.db);
-  ({ client_id: clientId } = await registerClient(stack.issuer, REDIRECT));
-});
-afterAll(async () => {
-  await stack?.close();
-  await database?.close();
+  ({ client_id: clientId } = await registerClient(env.stack.issuer, REDIRECT));
 });
 
 function authorizeUrl(params: Record<string, string>): string {
-  const url = new URL(`${stack.issuer}/authorize`);
+  const url = new URL(`${env.stack.issuer}/authorize`);
   url.search = new URLSearchParams({
     response_type: 'code',
     client_id: clientId,
     redirect_uri: REDIRECT,
     state: 'st',
-    resource: stack.mcpUrl,
+    resource: env.stack.mcpUrl,
     ...params,
   }).toString();
   return url.href;
@@ -47,7 +40,7 @@ describe('PKCE is required, and only S256', () => {
     expect(await authorizationError({})).toMatchObject({
       error: 'invalid_request',
       error_description: expect.stringContaining('requires PKCE'),
-      iss: stack.issuer,
+      iss: env.stack.issuer,
     });
   });
 
@@ -69,9 +62,9 @@ describe('PKCE is required, and only S256', () => {
       authorizeUrl({ code_challenge: challenge, code_challenge_method: 'S256' }),
       { email: 'erin@example.com', redirectUri: REDIRECT },
     );
-    expect(callback.searchParams.get('iss')).toBe(stack.issuer);
+    expect(callback.searchParams.get('iss')).toBe(env.stack.issuer);
     const redeem = (code_verifier: string) =>
-      fetch(`${stack.issuer}/token`, {
+      fetch(`${env.stack.issuer}/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
@@ -80,7 +73,7 @@ describe('PKCE is required, and only S256', () => {
           code_verifier,
           redirect_uri: REDIRECT,
           client_id: clientId,
-          resource: stack.mcpUrl,
+          resource: env.stack.mcpUrl,
         }),
       });
     const wrong = await redeem(randomBytes(32).toString('base64url'));

@@ -1,33 +1,26 @@
 import { createHmac } from 'node:crypto';
 import { ACCESS_TOKEN_TYP, CLAIMS } from '@enclavia/contract';
 import { loadOrCreateSecret } from '@enclavia/db';
-import { createTestDatabase, type TestDatabase } from '@enclavia/db/testing';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from './support/stack.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useStack } from './support/stack.js';
 
-let database: TestDatabase;
-let stack: Stack;
 let signingKey: JWK;
 
+const env = useStack();
+
 beforeAll(async () => {
-  database = await createTestDatabase();
-  stack = await startStack(database.db);
-  const keys = await loadOrCreateSecret<JWK[]>(database.db, 'signing_keys', () => {
+  const keys = await loadOrCreateSecret<JWK[]>(env.database.db, 'signing_keys', () => {
     throw new Error('the auth server should have created its keys');
   });
   signingKey = keys[0]!;
-});
-afterAll(async () => {
-  await stack?.close();
-  await database?.close();
 });
 
 function claims(overrides: JWTPayload = {}): JWTPayload {
   const now = Math.floor(Date.now() / 1000);
   return {
-    iss: stack.issuer,
-    aud: stack.mcpUrl,
+    iss: env.stack.issuer,
+    aud: env.stack.mcpUrl,
     sub: '00000000-0000-4000-8000-000000000001',
     client_id: 'forger',
     scope: 'enclaves:read',
@@ -51,7 +44,7 @@ function b64url(value: unknown): string {
 }
 
 async function callWhoami(token: string) {
-  return fetch(stack.mcpUrl, {
+  return fetch(env.stack.mcpUrl, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${token}`,
@@ -133,14 +126,16 @@ describe('access tokens the MCP server rejects with 401 invalid_token', () => {
   });
 
   it('answers a request without a token with a challenge and no error code', async () => {
-    const response = await fetch(`${stack.mcpUrl}?access_token=${await sign(claims())}`, { method: 'POST' });
+    const response = await fetch(`${env.stack.mcpUrl}?access_token=${await sign(claims())}`, {
+      method: 'POST',
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).not.toContain('error=');
   });
 
   it('challenges GET and DELETE too', async () => {
     for (const method of ['GET', 'DELETE']) {
-      const response = await fetch(stack.mcpUrl, { method });
+      const response = await fetch(env.stack.mcpUrl, { method });
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toContain('resource_metadata=');
     }

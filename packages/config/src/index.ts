@@ -68,3 +68,8 @@ export type DatabaseConfig = { url: string } | { dataDir: string };
 export function databaseConfig(e: { DATABASE_URL?: string | undefined; DATA_DIR: string }): DatabaseConfig {
   return e.DATABASE_URL ? { url: e.DATABASE_URL } : { dataDir: e.DATA_DIR };
 }
+
+/** A production rule: the public URL in `variable` must be https. */
+export function httpsRule(variable: string, url: string): () => string | undefined {
+  return () => (isHttps(url) ? undefined : `${variable} must be https in production`);
+}

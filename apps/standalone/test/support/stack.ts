@@ -1,5 +1,7 @@
 import { createServer } from 'node:net';
 import type { Database } from '@enclavia/db';
+import { createTestDatabase, type TestDatabase } from '@enclavia/db/testing';
+import { afterAll, beforeAll } from 'vitest';
 import { loadStandaloneConfig, type StandaloneConfig } from '../../src/config.js';
 import { startServices } from '../../src/start.js';
 
@@ -41,4 +43,21 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Registers hooks that give this test file both services on a database of its own; the returned
+ * object is filled in before the first test runs.
+ */
+export function useStack(): { database: TestDatabase; stack: Stack } {
+  const context = {} as { database: TestDatabase; stack: Stack };
+  beforeAll(async () => {
+    context.database = await createTestDatabase();
+    context.stack = await startStack(context.database.db);
+  });
+  afterAll(async () => {
+    await context.stack?.close();
+    await context.database?.close();
+  });
+  return context;
 }
