@@ -10,6 +10,7 @@ import { type Configuration, errors, type KoaContextWithOIDC, Provider } from 'o
 import { findUser, grantIdentity } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
 import { errorPage } from '../web/page.js';
+import { clientMetadataPolicy, widenLoopbackRedirects } from './client-policy.js';
 import type { ServerKeys } from './keys.js';
 
 /** The provider's routes, named as the contract names them (also the MCP 2025-03-26 fallback paths). */
@@ -47,6 +48,7 @@ export function createProvider({ config, db, keys }: ProviderDeps): Provider {
       token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: ACCESS_TOKEN_ALG,
     },
+    extraClientMetadata: clientMetadataPolicy,
     pkce: { required: () => true },
     responseTypes: ['code'],
     findAccount: async (_ctx, sub) => {
@@ -109,6 +111,7 @@ export function createProvider({ config, db, keys }: ProviderDeps): Provider {
 
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
+  widenLoopbackRedirects(provider);
   provider.use(defaultScopes);
   return provider;
 }
