@@ -6,18 +6,25 @@ import type { AuthConfig } from './config.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { loadServerKeys } from './oidc/keys.js';
 import { mountProvider } from './oidc/mount.js';
-import { createProvider } from './oidc/provider.js';
+import { createProvider, type ProviderDeps } from './oidc/provider.js';
 
 export interface AuthAppDeps {
   config: AuthConfig;
   db: Database;
+  /** Outbound HTTP for client ID metadata documents (tests point it at a loopback host). */
+  fetch?: ProviderDeps['fetch'];
   logger?: boolean | { level: string };
 }
 
 /** Builds the authorization server without listening; `main.ts` listens. */
-export async function buildAuthApp({ config, db, logger = false }: AuthAppDeps): Promise<FastifyInstance> {
+export async function buildAuthApp({
+  config,
+  db,
+  fetch,
+  logger = false,
+}: AuthAppDeps): Promise<FastifyInstance> {
   const keys = await loadServerKeys(db);
-  const provider = createProvider({ config, db, keys });
+  const provider = createProvider({ config, db, keys, fetch });
   const app = Fastify({ logger, trustProxy: config.trustProxy });
 
   mountProvider(app, provider);

@@ -38,6 +38,9 @@ const schema = z.object({
   AUTHORIZATION_CODE_TTL: seconds.default(60),
   SESSION_TTL: seconds.default(14 * DAY),
   INTERACTION_TTL: seconds.default(60 * 60),
+  /** Bounds on how long a fetched client ID metadata document is cached, whatever it says. */
+  CIMD_CACHE_MIN: seconds.default(60),
+  CIMD_CACHE_MAX: seconds.default(DAY),
 });
 
 export interface AuthConfig {
@@ -49,6 +52,7 @@ export interface AuthConfig {
   port: number;
   trustProxy: boolean;
   devLogin: boolean;
+  cimdCache: { min: number; max: number };
   ttl: {
     accessToken: number;
     refreshToken: number;
@@ -70,6 +74,7 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     port: e.AUTH_PORT,
     trustProxy: e.AUTH_TRUST_PROXY,
     devLogin: e.AUTH_DEV_LOGIN ?? e.NODE_ENV !== 'production',
+    cimdCache: { min: e.CIMD_CACHE_MIN, max: e.CIMD_CACHE_MAX },
     ttl: {
       accessToken: e.ACCESS_TOKEN_TTL,
       refreshToken: e.REFRESH_TOKEN_TTL,

@@ -1,4 +1,4 @@
-import { buildAuthApp } from '@enclavia/auth';
+import { type AuthAppDeps, buildAuthApp } from '@enclavia/auth';
 import type { Database } from '@enclavia/db';
 import { buildMcpApp } from '@enclavia/mcp';
 import type { StandaloneConfig } from './config.js';
@@ -8,9 +8,13 @@ export interface RunningServices {
 }
 
 /** Both services in this process on one database handle (PGlite allows only one). */
-export async function startServices(config: StandaloneConfig, db: Database): Promise<RunningServices> {
+export async function startServices(
+  config: StandaloneConfig,
+  db: Database,
+  overrides: Pick<AuthAppDeps, 'fetch'> = {},
+): Promise<RunningServices> {
   const logger = { level: config.logLevel };
-  const auth = await buildAuthApp({ config: config.auth, db, logger });
+  const auth = await buildAuthApp({ config: config.auth, db, logger, ...overrides });
   const mcp = await buildMcpApp({ config: config.mcp, db, logger });
   try {
     await auth.listen({ host: config.auth.host, port: config.auth.port });

@@ -10,7 +10,7 @@ async function register(body: Record<string, unknown>) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as Record<string, string | undefined> };
 }
 
 const CLAUDE_CALLBACK = 'https://claude.ai/api/mcp/auth_callback';
@@ -102,7 +102,7 @@ describe('every token endpoint auth method completes the flow', () => {
     const { body } = await register({ redirect_uris: [redirectUri], token_endpoint_auth_method: auth });
     const response = await authorizationCodeFlow(
       env.stack.issuer,
-      { clientId: body.client_id, clientSecret: body.client_secret, auth },
+      { clientId: body.client_id!, clientSecret: body.client_secret, auth },
       { redirectUri, email: `auth-${auth}@example.com`, resource: env.stack.mcpUrl },
     );
     expect(response.status).toBe(200);
@@ -124,7 +124,7 @@ describe('loopback redirect URIs', () => {
     ]) {
       const response = await authorizationCodeFlow(
         env.stack.issuer,
-        { clientId: body.client_id },
+        { clientId: body.client_id! },
         { redirectUri, email: 'loop@example.com' },
       );
       expect(response.status, redirectUri).toBe(200);
@@ -139,7 +139,7 @@ describe('loopback redirect URIs', () => {
     const url = new URL(`${env.stack.issuer}/authorize`);
     url.search = new URLSearchParams({
       response_type: 'code',
-      client_id: body.client_id,
+      client_id: body.client_id!,
       redirect_uri: 'http://127.0.0.1:54321/other',
       code_challenge: 'a'.repeat(43),
       code_challenge_method: 'S256',

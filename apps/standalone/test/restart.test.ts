@@ -35,7 +35,7 @@ it('keeps users, clients and tokens across a restart: a token issued before stil
   stack = undefined;
 
   await database.restart();
-  stack = await startStack(database.db, ports);
+  stack = await startStack(database.db, { ports });
 
   const transport = new StreamableHTTPClientTransport(new URL(stack.mcpUrl), {
     requestInit: { headers: { authorization: `Bearer ${provider.storedTokens!.access_token}` } },

@@ -19,12 +19,15 @@ export const clientMetadataPolicy: NonNullable<Configuration['extraClientMetadat
     for (const uri of uris) {
       const url = URL.parse(uri);
       if (!url || !(url.protocol === 'https:' || isLoopbackHttp(url))) {
-        throw new errors.InvalidRedirectUri('redirect_uris must be https, or http on localhost, 127.0.0.1 or [::1]');
+        throw new errors.InvalidRedirectUri(
+          'redirect_uris must be https, or http on localhost, 127.0.0.1 or [::1]',
+        );
       }
     }
     // A client redirecting only to loopback runs on the user's machine: native (RFC 8252), which
     // lets its redirect URI use whatever port it listens on today.
-    if (uris.length > 0 && uris.every((u) => isLoopbackHttp(new URL(u)))) metadata.application_type = 'native';
+    if (uris.length > 0 && uris.every((u) => isLoopbackHttp(new URL(u))))
+      metadata.application_type = 'native';
     // A registered scope would later restrict what the client may ask for, and real clients
     // register scopes we do not define (`claudeai`, `openid email profile`): what a client gets is
     // decided at authorization and consent instead.
@@ -40,7 +43,10 @@ export const clientMetadataPolicy: NonNullable<Configuration['extraClientMetadat
 export function widenLoopbackRedirects(provider: Provider): void {
   const prototype = provider.Client.prototype;
   const exact = prototype.redirectUriAllowed;
-  prototype.redirectUriAllowed = function redirectUriAllowed(this: InstanceType<Provider['Client']>, value: string) {
+  prototype.redirectUriAllowed = function redirectUriAllowed(
+    this: InstanceType<Provider['Client']>,
+    value: string,
+  ) {
     return exact.call(this, value) || loopbackMatch(value, this.redirectUris ?? []);
   };
 }

@@ -12,6 +12,7 @@ import type { AuthConfig } from '../config.js';
 import { errorPage } from '../web/page.js';
 import { clientMetadataPolicy, widenLoopbackRedirects } from './client-policy.js';
 import type { ServerKeys } from './keys.js';
+import { KNOWN_CIMD_CLIENTS } from './known-clients.js';
 
 /** The provider's routes, named as the contract names them (also the MCP 2025-03-26 fallback paths). */
 export const PROVIDER_ROUTES = {
@@ -27,9 +28,11 @@ export interface ProviderDeps {
   config: AuthConfig;
   db: Database;
   keys: ServerKeys;
+  /** Outbound HTTP for client ID metadata documents; oidc-provider passes an SSRF-guarded dispatcher. */
+  fetch?: Configuration['fetch'];
 }
 
-export function createProvider({ config, db, keys }: ProviderDeps): Provider {
+export function createProvider({ config, db, keys, fetch }: ProviderDeps): Provider {
   const aliases = resourceAliases(config.mcpResource);
 
   const configuration: Configuration = {
@@ -39,6 +42,8 @@ export function createProvider({ config, db, keys }: ProviderDeps): Provider {
     jwks: { keys: keys.signing as NonNullable<Configuration['jwks']>['keys'] },
     cookies: { keys: keys.cookie },
     routes: PROVIDER_ROUTES,
+    clients: KNOWN_CIMD_CLIENTS,
+    ...(fetch ? { fetch } : {}),
     scopes: ['openid', 'offline_access', ...ENCLAVE_SCOPES],
     claims: { openid: ['sub'], email: ['email'] },
     clientAuthMethods: ['none', 'client_secret_post', 'client_secret_basic'],
@@ -59,6 +64,13 @@ export function createProvider({ config, db, keys }: ProviderDeps): Provider {
     features: {
       devInteractions: { enabled: false },
       registration: { enabled: true, initialAccessToken: false, issueRegistrationAccessToken: false },
+      // Client ID metadata documents: https only, no redirects, 2.5 s, 5 KB, never a private,
+      // loopback or link-local address (oidc-provider's guarded fetch), cached per Cache-Control.
+      clientIdMetadataDocument: {
+        enabled: true,
+        ack: 'draft-02',
+        cacheDuration: { min: config.cimdCache.min, max: config.cimdCache.max },
+      },
       revocation: { enabled: true },
       pushedAuthorizationRequests: { enabled: false },
       userinfo: { enabled: false },

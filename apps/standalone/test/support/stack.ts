@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import type { AuthAppDeps } from '@enclavia/auth';
 import type { Database } from '@enclavia/db';
 import { createTestDatabase, type TestDatabase } from '@enclavia/db/testing';
 import { afterAll, beforeAll } from 'vitest';
@@ -14,7 +15,13 @@ export interface Stack {
 }
 
 /** Both services on loopback ports of their own (ephemeral unless given, e.g. for a restart). */
-export async function startStack(db: Database, ports?: { auth: number; mcp: number }): Promise<Stack> {
+export interface StackOptions {
+  ports?: { auth: number; mcp: number };
+  /** Outbound HTTP of the auth server (client ID metadata documents). */
+  fetch?: AuthAppDeps['fetch'];
+}
+
+export async function startStack(db: Database, { ports, fetch }: StackOptions = {}): Promise<Stack> {
   const { auth, mcp } = ports ?? { auth: await freePort(), mcp: await freePort() };
   const config = loadStandaloneConfig({
     NODE_ENV: 'test',
@@ -24,7 +31,7 @@ export async function startStack(db: Database, ports?: { auth: number; mcp: numb
     MCP_PUBLIC_URL: `http://127.0.0.1:${mcp}/mcp`,
     MCP_PORT: String(mcp),
   });
-  const services = await startServices(config, db);
+  const services = await startServices(config, db, fetch ? { fetch } : {});
   return {
     issuer: config.auth.issuer,
     mcpUrl: config.mcp.resource,
@@ -49,11 +56,14 @@ export function freePort(): Promise<number> {
  * Registers hooks that give this test file both services on a database of its own; the returned
  * object is filled in before the first test runs.
  */
-export function useStack(): { database: TestDatabase; stack: Stack } {
+export function useStack(options: Omit<StackOptions, 'ports'> = {}): {
+  database: TestDatabase;
+  stack: Stack;
+} {
   const context = {} as { database: TestDatabase; stack: Stack };
   beforeAll(async () => {
     context.database = await createTestDatabase();
-    context.stack = await startStack(context.database.db);
+    context.stack = await startStack(context.database.db, options);
   });
   afterAll(async () => {
     await context.stack?.close();

@@ -1,0 +1,158 @@
+import { createServer, type Server } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeAuthorization } from './support/consent.js';
+import { freePort, useStack } from './support/stack.js';
+import { selfSignedCertificate } from './support/tls.js';
+
+// A "public" host that publishes client ID metadata documents. The auth server reaches it through
+// a test-only DNS answer; every other host goes through oidc-provider's SSRF-guarded dispatcher.
+const HOST = 'cimd.test';
+const tls = selfSignedCertificate(HOST);
+let port: number;
+let server: Server;
+const hits = new Map<string, number>();
+const documents = new Map<string, () => unknown>();
+
+const redirectUri = 'http://127.0.0.1:7001/callback';
+const docUrl = (path: string) => `https://${HOST}:${port}${path}`;
+
+function testFetch(url: string | URL | Request, init?: RequestInit & { dispatcher?: unknown }) {
+  if (new URL(String(url)).hostname !== HOST) return fetch(url, init);
+  const lookup = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) =>
+    options.all
+      ? callback(null, [{ address: '127.0.0.1', family: 4 }])
+      : callback(null, '127.0.0.1', 4)) as unknown as LookupFunction;
+  // Node's own undici Agent, the one fetch is built on.
+  const Agent = (globalThis as Record<symbol, { constructor: new (o: unknown) => unknown }>)[
+    Symbol.for('undici.globalDispatcher.1')
+  ]!.constructor;
+  return fetch(url, { ...init, dispatcher: new Agent({ connect: { ca: tls.cert, lookup } }) } as RequestInit);
+}
+
+const env = useStack({ fetch: testFetch as typeof fetch });
+
+beforeAll(async () => {
+  port = await freePort();
+  server = createServer(tls, (req, res) => {
+    hits.set(req.url!, (hits.get(req.url!) ?? 0) + 1);
+    const document = documents.get(req.url!);
+    if (!document) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=300' });
+    res.end(JSON.stringify(document()));
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const base = {
+    redirect_uris: [redirectUri],
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code'],
+  };
+  documents.set('/good.json', () => ({
+    ...base,
+    client_id: docUrl('/good.json'),
+    client_name: 'Metadata Client',
+  }));
+  documents.set('/mismatch.json', () => ({ ...base, client_id: docUrl('/other.json'), client_name: 'Liar' }));
+  documents.set('/big.json', () => ({
+    ...base,
+    client_id: docUrl('/big.json'),
+    client_name: 'x'.repeat(6000),
+  }));
+});
+afterAll(() => server?.close());
+
+function authorizeUrl(clientId: string, redirect = redirectUri): string {
+  const params = new URLSearchParams({
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: redirect,
+    state: 's',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
+  });
+  return `${env.stack.issuer}/authorize?${params}`;
+}
+
+/** The authorization server's answer to an authorization request, without following it. */
+async function authorize(clientId: string, redirect?: string) {
+  const response = await fetch(authorizeUrl(clientId, redirect), { redirect: 'manual' });
+  return { status: response.status, location: response.headers.get('location'), text: await response.text() };
+}
+
+describe('client ID metadata documents', () => {
+  it('are advertised', async () => {
+    const metadata = await (await fetch(`${env.stack.issuer}/.well-known/oauth-authorization-server`)).json();
+    expect(metadata.client_id_metadata_document_supported).toBe(true);
+    expect(metadata.token_endpoint_auth_methods_supported).toContain('none');
+  });
+
+  it('are fetched over https, shown on consent, and cached', async () => {
+    const callback = await completeAuthorization(authorizeUrl(docUrl('/good.json')), {
+      email: 'meta@example.com',
+      redirectUri,
+    });
+    expect(callback.searchParams.get('code')).toBeTruthy();
+    expect((await authorize(docUrl('/good.json'))).status).toBe(303);
+    expect(hits.get('/good.json')).toBe(1);
+  });
+
+  it('are refused when their client_id is not their own URL', async () => {
+    const answer = await authorize(docUrl('/mismatch.json'));
+    expect(answer.status).toBe(400);
+    expect(answer.location).toBeNull();
+    expect(answer.text).toContain('client_id metadata document client_id does not match');
+  });
+
+  it('are refused when larger than 5 KB', async () => {
+    const answer = await authorize(docUrl('/big.json'));
+    expect(answer.status).toBe(400);
+    expect(answer.text).toContain('invalid_client');
+    // It was reached and read, and refused for what it said.
+    expect(hits.get('/big.json')).toBe(1);
+  });
+
+  it('are never fetched from a loopback or private address', async () => {
+    for (const id of [`https://127.0.0.1:${port}/good.json`, `https://localhost:${port}/good.json`]) {
+      const before = hits.get('/good.json');
+      const answer = await authorize(id);
+      expect(answer.status).toBe(400);
+      expect(hits.get('/good.json')).toBe(before);
+    }
+  });
+
+  it('are never fetched over plain http', async () => {
+    expect((await authorize(`http://${HOST}:${port}/good.json`)).status).toBe(400);
+  });
+});
+
+describe('Claude and Claude Code, pinned so they work when their documents cannot be fetched', () => {
+  const claudeCode = 'https://claude.ai/oauth/claude-code-client-metadata';
+
+  it('Claude Code on any loopback port, its path only', async () => {
+    const callback = await completeAuthorization(
+      authorizeUrl(claudeCode, 'http://localhost:54321/callback'),
+      {
+        email: 'cc@example.com',
+        redirectUri: 'http://localhost:54321/callback',
+      },
+    );
+    expect(callback.searchParams.get('code')).toBeTruthy();
+    expect((await authorize(claudeCode, 'http://localhost:54321/other')).status).toBe(400);
+  });
+
+  it('Claude with its claude.ai and claude.com callbacks', async () => {
+    for (const callbackUrl of [
+      'https://claude.ai/api/mcp/auth_callback',
+      'https://claude.com/api/mcp/auth_callback',
+    ]) {
+      const callback = await completeAuthorization(
+        authorizeUrl('https://claude.ai/oauth/mcp-oauth-client-metadata', callbackUrl),
+        {
+          email: 'claude@example.com',
+          redirectUri: callbackUrl,
+        },
+      );
+      expect(callback.searchParams.get('code')).toBeTruthy();
+    }
+  });
+});
