@@ -90,7 +90,7 @@ describe('resource indicators', () => {
   it('refuse any other resource with invalid_target', async () => {
     await expect(
       connect('foreign@example.com', { resource: 'https://elsewhere.example/mcp' }),
-    ).rejects.toThrow(/invalid_target|no code/);
+    ).rejects.toThrow(/error=invalid_target/);
   });
 
   it('still give a JWT for the MCP server when the token request omits resource, even with openid', async () => {
