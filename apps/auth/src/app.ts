@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AuthConfig } from './config.js';
 import { interactionRoutes } from './interaction/routes.js';
+import { scheduleClientReaping } from './oidc/client-reaper.js';
 import { loadServerKeys } from './oidc/keys.js';
 import { mountProvider } from './oidc/mount.js';
 import { createProvider, type ProviderDeps } from './oidc/provider.js';
@@ -27,10 +28,11 @@ export async function buildAuthApp({
   const provider = createProvider({ config, db, keys, fetch });
   const app = Fastify({ logger, trustProxy: config.trustProxy });
 
-  mountProvider(app, provider);
+  mountProvider(app, provider, { registrationLimit: config.registrationLimit });
   await app.register(cookie, { secret: keys.cookie });
   await app.register(formbody);
   await app.register(interactionRoutes, { config, db, provider });
   app.get('/healthz', async () => ({ status: 'ok' }));
+  scheduleClientReaping(app, db, config.clientReaping);
   return app;
 }

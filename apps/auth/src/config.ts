@@ -41,6 +41,13 @@ const schema = z.object({
   /** Bounds on how long a fetched client ID metadata document is cached, whatever it says. */
   CIMD_CACHE_MIN: seconds.default(60),
   CIMD_CACHE_MAX: seconds.default(DAY),
+  /** Client registrations allowed per client address per window. Claude's backend shares addresses. */
+  REGISTER_RATE_LIMIT: z.coerce.number().int().positive().default(30),
+  REGISTER_RATE_WINDOW: seconds.default(60),
+  /** Registered clients that never obtained a grant are removed after this age... */
+  CLIENT_REAP_AFTER: seconds.default(DAY),
+  /** ...checked this often. */
+  CLIENT_REAP_INTERVAL: seconds.default(60 * 60),
 });
 
 export interface AuthConfig {
@@ -53,6 +60,8 @@ export interface AuthConfig {
   trustProxy: boolean;
   devLogin: boolean;
   cimdCache: { min: number; max: number };
+  registrationLimit: { max: number; windowSeconds: number };
+  clientReaping: { afterSeconds: number; intervalSeconds: number };
   ttl: {
     accessToken: number;
     refreshToken: number;
@@ -75,6 +84,8 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     trustProxy: e.AUTH_TRUST_PROXY,
     devLogin: e.AUTH_DEV_LOGIN ?? e.NODE_ENV !== 'production',
     cimdCache: { min: e.CIMD_CACHE_MIN, max: e.CIMD_CACHE_MAX },
+    registrationLimit: { max: e.REGISTER_RATE_LIMIT, windowSeconds: e.REGISTER_RATE_WINDOW },
+    clientReaping: { afterSeconds: e.CLIENT_REAP_AFTER, intervalSeconds: e.CLIENT_REAP_INTERVAL },
     ttl: {
       accessToken: e.ACCESS_TOKEN_TTL,
       refreshToken: e.REFRESH_TOKEN_TTL,

@@ -1,2 +1,3 @@
 export { type AuthAppDeps, buildAuthApp } from './app.js';
 export { type AuthConfig, loadAuthConfig, startupWarnings } from './config.js';
+export { reapUnusedClients } from './oidc/client-reaper.js';

@@ -24,6 +24,12 @@ export async function buildMcpApp({ config, db, logger = false }: McpAppDeps): P
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(protectedResourceRoutes, { config });
-  await app.register(mcpRoutes, { db, path: new URL(config.resource).pathname, resourceMetadata, verify });
+  await app.register(mcpRoutes, {
+    db,
+    allowedOrigins: new Set([new URL(config.resource).origin, ...config.allowedOrigins]),
+    path: new URL(config.resource).pathname,
+    resourceMetadata,
+    verify,
+  });
   return app;
 }

@@ -26,6 +26,17 @@ const schema = z.object({
   MCP_HOST: z.string().default('127.0.0.1'),
   MCP_PORT: port.default(4001),
   MCP_TRUST_PROXY: booleanFlag.default(false),
+  /** Browser origins allowed to call the MCP endpoint, comma-separated; MCP Inspector's by default. */
+  MCP_ALLOWED_ORIGINS: z
+    .string()
+    .default('http://localhost:6274,http://127.0.0.1:6274')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url().transform((u) => new URL(u).origin))),
 });
 
 export interface McpConfig {
@@ -37,6 +48,7 @@ export interface McpConfig {
   host: string;
   port: number;
   trustProxy: boolean;
+  allowedOrigins: string[];
 }
 
 export function loadMcpConfig(env: Env = process.env): McpConfig {
@@ -50,6 +62,7 @@ export function loadMcpConfig(env: Env = process.env): McpConfig {
     host: e.MCP_HOST,
     port: e.MCP_PORT,
     trustProxy: e.MCP_TRUST_PROXY,
+    allowedOrigins: e.MCP_ALLOWED_ORIGINS,
   };
   assertProductionSafe(config.nodeEnv, [
     httpsRule('MCP_PUBLIC_URL', config.resource),

@@ -1,4 +1,4 @@
-export { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+export { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 export {
   type Database,
   type DatabaseHandle,

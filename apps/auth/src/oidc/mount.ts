@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Provider } from 'oidc-provider';
+import { createRateLimiter } from '../web/rate-limit.js';
 import { PROVIDER_ROUTES } from './provider.js';
 
 const PROVIDER_PATHS = [
@@ -8,19 +9,57 @@ const PROVIDER_PATHS = [
   '/.well-known/openid-configuration',
 ];
 
-function isProviderPath(url: string): boolean {
-  const path = url.split('?', 1)[0]!;
+function isProviderPath(path: string): boolean {
   return PROVIDER_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
+}
+
+export interface MountOptions {
+  registrationLimit: { max: number; windowSeconds: number };
 }
 
 /**
  * Hands the provider's own paths to oidc-provider at the origin root (a path-less issuer), before
- * Fastify parses any body; every other path stays Fastify's.
+ * Fastify parses any body; every other path stays Fastify's. Registration gets what oidc-provider
+ * leaves to its host: CORS for browser clients and a rate limit per client address.
  */
-export function mountProvider(app: FastifyInstance, provider: Provider): void {
+export function mountProvider(
+  app: FastifyInstance,
+  provider: Provider,
+  { registrationLimit }: MountOptions,
+): void {
   const handle = provider.callback();
+  const takeRegistration = createRateLimiter(registrationLimit);
+
   app.addHook('onRequest', (request, reply, done) => {
-    if (!isProviderPath(request.url)) return done();
+    const path = request.url.split('?', 1)[0]!;
+    if (!isProviderPath(path)) return done();
+
+    if (path === PROVIDER_ROUTES.registration) {
+      // Open registration carries no cookies, so any origin may call it.
+      reply.raw.setHeader('access-control-allow-origin', '*');
+      if (request.method === 'OPTIONS') {
+        return reply
+          .status(204)
+          .headers({
+            'access-control-allow-methods': 'POST, OPTIONS',
+            'access-control-allow-headers': 'Content-Type, Authorization',
+            'access-control-max-age': '600',
+          })
+          .send();
+      }
+      if (request.method === 'POST') {
+        const verdict = takeRegistration(request.ip);
+        if (!verdict.allowed) {
+          return reply
+            .status(429)
+            .header('retry-after', String(verdict.retryAfter))
+            .send({
+              error: 'too_many_requests',
+              error_description: `Too many client registrations from this address; retry in ${verdict.retryAfter} s.`,
+            });
+        }
+      }
+    }
     reply.hijack();
     void handle(request.raw, reply.raw);
   });

@@ -6,9 +6,11 @@ import { bearerChallenge } from '../auth/challenge.js';
 import type { VerifiedAuth } from '../auth/verify-access-token.js';
 import { createMcpServer } from '../server.js';
 import { TOOLS } from '../tools/index.js';
+import { originPolicy } from './origin-policy.js';
 
 export interface McpRouteOptions {
   db: Database;
+  allowedOrigins: ReadonlySet<string>;
   path: string;
   resourceMetadata: string;
   verify: (token: string) => Promise<VerifiedAuth>;
@@ -17,9 +19,12 @@ export interface McpRouteOptions {
 /** The Streamable HTTP endpoint, stateless: every request is authenticated and served on its own. */
 export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
   app,
-  { db, path, resourceMetadata, verify },
+  { db, allowedOrigins, path, resourceMetadata, verify },
 ) => {
+  app.addHook('onRequest', originPolicy(allowedOrigins));
   app.addHook('preHandler', requireBearer({ verify, resourceMetadata }));
+  // Preflights are answered by the origin policy, before authentication.
+  app.options(path, async (_request, reply) => reply.status(204).send());
 
   app.post(path, async (request, reply) => {
     const auth = request.auth!;

@@ -1,0 +1,39 @@
+import { and, type Database, eq, grants, lt, oidcModels, sql } from '@enclavia/db';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Removes registered clients older than `olderThan` that never obtained a grant. Claude registers
+ * a new client for every connection attempt; the abandoned ones would pile up forever.
+ */
+export async function reapUnusedClients(db: Database, olderThan: Date): Promise<number> {
+  const removed = await db
+    .delete(oidcModels)
+    .where(
+      and(
+        eq(oidcModels.model, 'Client'),
+        lt(oidcModels.createdAt, olderThan),
+        sql`not exists (select 1 from ${grants} where ${grants.clientId} = ${oidcModels.payload}->>'client_id')`,
+      ),
+    )
+    .returning({ id: oidcModels.id });
+  return removed.length;
+}
+
+/** Runs the reaper every `intervalSeconds` while the app is up; every replica may run it. */
+export function scheduleClientReaping(
+  app: FastifyInstance,
+  db: Database,
+  { afterSeconds, intervalSeconds }: { afterSeconds: number; intervalSeconds: number },
+): void {
+  const run = async () => {
+    try {
+      const count = await reapUnusedClients(db, new Date(Date.now() - afterSeconds * 1000));
+      if (count > 0) app.log.info({ count }, 'removed registered clients that never obtained a grant');
+    } catch (error) {
+      app.log.error({ err: error }, 'client reaping failed');
+    }
+  };
+  const timer = setInterval(run, intervalSeconds * 1000);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+}

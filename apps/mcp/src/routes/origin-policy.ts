@@ -1,0 +1,44 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+const ALLOW_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'Accept',
+  'Mcp-Session-Id',
+  'Mcp-Protocol-Version',
+  'Last-Event-ID',
+  'Mcp-Method',
+  'Mcp-Name',
+].join(', ');
+const EXPOSE_HEADERS = 'WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version';
+
+/**
+ * The MCP transport's Origin rule (DNS rebinding): a request with an Origin we do not know is
+ * refused with 403 before anything else; a request without one (CLIs, Claude's backend) is fine.
+ * Known browser origins (MCP Inspector) get CORS, including on the 401 whose challenge they read.
+ */
+export function originPolicy(allowedOrigins: ReadonlySet<string>) {
+  return async function checkOrigin(request: FastifyRequest, reply: FastifyReply) {
+    const origin = request.headers.origin;
+    if (origin === undefined) return;
+    if (!allowedOrigins.has(origin)) {
+      return reply
+        .status(403)
+        .send({ error: 'forbidden_origin', error_description: `Origin ${origin} is not allowed` });
+    }
+    // Set on the raw response so they survive the transport writing it after hijack().
+    reply.raw.setHeader('access-control-allow-origin', origin);
+    reply.raw.setHeader('access-control-expose-headers', EXPOSE_HEADERS);
+    reply.raw.setHeader('vary', 'Origin');
+    if (request.method === 'OPTIONS') {
+      return reply
+        .status(204)
+        .headers({
+          'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+          'access-control-allow-headers': ALLOW_HEADERS,
+          'access-control-max-age': '600',
+        })
+        .send();
+    }
+  };
+}
