@@ -1,4 +1,5 @@
-import { type Database, eq, grants, memberships, users, workspaces } from '@enclavia/db';
+import { and, type Database, eq, grants, identities, memberships, users, workspaces } from '@enclavia/db';
+import type { UpstreamIdentity } from './upstream/identity-provider.js';
 
 export interface User {
   id: string;
@@ -11,28 +12,69 @@ export interface WorkspaceChoice {
   role: 'admin' | 'member';
 }
 
-/**
- * Signs a user in by a verified email. The first sign-in creates the user, a personal workspace,
- * and the user's admin membership of it, all or nothing.
- */
-export async function signInWithEmail(db: Database, rawEmail: string): Promise<User> {
-  const email = rawEmail.trim().toLowerCase();
-  return db.transaction(async (tx) => {
-    const [existing] = await tx.select().from(users).where(eq(users.email, email));
-    if (existing) return { id: existing.id, email: existing.email };
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-    const [created] = await tx.insert(users).values({ email }).onConflictDoNothing().returning();
-    if (!created) {
-      // Another sign-in of the same email won the race; it created the workspace too.
-      const [winner] = await tx.select().from(users).where(eq(users.email, email));
-      return { id: winner!.id, email: winner!.email };
+function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * The user with this (verified) email, created on first sign-in together with a personal
+ * workspace and the user's admin membership of it, all or nothing.
+ */
+async function userByEmail(tx: Transaction, email: string): Promise<User> {
+  const [existing] = await tx
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(eq(users.email, email));
+  if (existing) return existing;
+
+  const [created] = await tx.insert(users).values({ email }).onConflictDoNothing().returning();
+  if (!created) {
+    // A concurrent first sign-in of the same email won; it created the workspace too.
+    const [winner] = await tx
+      .select({ id: users.id, email: users.email })
+      .from(users)
+      .where(eq(users.email, email));
+    return winner!;
+  }
+  const [workspace] = await tx
+    .insert(workspaces)
+    .values({ name: `${email}'s workspace`, personalOwnerId: created.id })
+    .returning();
+  await tx.insert(memberships).values({ workspaceId: workspace!.id, userId: created.id, role: 'admin' });
+  return { id: created.id, email: created.email };
+}
+
+/** The development login: whoever types an email is that user. Never on in production by default. */
+export async function signInWithEmail(db: Database, email: string): Promise<User> {
+  return db.transaction((tx) => userByEmail(tx, normalizeEmail(email)));
+}
+
+/**
+ * A sign-in through GitHub or Google. A known identity is its user; a new one joins the user
+ * with the same verified email (one person, two providers), or creates that user. Providers only
+ * hand us verified emails (see upstream/), so an unverified one never reaches an account.
+ */
+export async function signInWithIdentity(db: Database, identity: UpstreamIdentity): Promise<User> {
+  const email = normalizeEmail(identity.email);
+  return db.transaction(async (tx) => {
+    const match = and(eq(identities.provider, identity.provider), eq(identities.subject, identity.subject));
+    const [linked] = await tx
+      .select({ id: users.id, email: users.email })
+      .from(identities)
+      .innerJoin(users, eq(users.id, identities.userId))
+      .where(match);
+    if (linked) {
+      await tx.update(identities).set({ email, lastSignInAt: new Date() }).where(match);
+      return linked;
     }
-    const [workspace] = await tx
-      .insert(workspaces)
-      .values({ name: `${email}'s workspace`, personalOwnerId: created.id })
-      .returning();
-    await tx.insert(memberships).values({ workspaceId: workspace!.id, userId: created.id, role: 'admin' });
-    return { id: created.id, email: created.email };
+    const user = await userByEmail(tx, email);
+    await tx
+      .insert(identities)
+      .values({ provider: identity.provider, subject: identity.subject, userId: user.id, email })
+      .onConflictDoNothing();
+    return user;
   });
 }
 

@@ -4,10 +4,12 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AuthConfig } from './config.js';
 import { interactionRoutes } from './interaction/routes.js';
+import { loginRoutes } from './login/routes.js';
 import { scheduleClientReaping } from './oidc/client-reaper.js';
 import { loadServerKeys } from './oidc/keys.js';
 import { mountProvider } from './oidc/mount.js';
 import { createProvider, type ProviderDeps } from './oidc/provider.js';
+import { configuredProviders } from './upstream/index.js';
 
 export interface AuthAppDeps {
   config: AuthConfig;
@@ -31,7 +33,9 @@ export async function buildAuthApp({
   mountProvider(app, provider, { registrationLimit: config.registrationLimit });
   await app.register(cookie, { secret: keys.cookie });
   await app.register(formbody);
-  await app.register(interactionRoutes, { config, db, provider });
+  const upstream = configuredProviders(config);
+  await app.register(interactionRoutes, { config, db, provider, upstream });
+  await app.register(loginRoutes, { config, db, provider, upstream });
   app.get('/healthz', async () => ({ status: 'ok' }));
   scheduleClientReaping(app, db, config.clientReaping);
   return app;

@@ -17,38 +17,58 @@ import { z } from 'zod';
 
 const DAY = 86_400;
 
-const schema = z.object({
-  ...databaseEnv,
-  NODE_ENV: nodeEnv,
-  /** The issuer: an origin with no path, exactly as clients reach it. */
-  AUTH_PUBLIC_URL: publicUrl
-    .default('http://localhost:4000')
-    .refine((u) => new URL(u).pathname === '/', 'the issuer must be an origin without a path'),
-  /** The canonical MCP resource URL tokens are issued for. */
-  MCP_PUBLIC_URL: publicUrl.default('http://localhost:4001/mcp'),
-  AUTH_HOST: z.string().default('127.0.0.1'),
-  AUTH_PORT: port.default(4000),
-  /** Trust X-Forwarded-* from a TLS-terminating proxy in front. */
-  AUTH_TRUST_PROXY: booleanFlag.default(false),
-  /** The development login (type an email, continue): on outside production unless turned off. */
-  AUTH_DEV_LOGIN: booleanFlag.optional(),
-  ACCESS_TOKEN_TTL: seconds.default(15 * 60),
-  REFRESH_TOKEN_TTL: seconds.default(30 * DAY),
-  GRANT_TTL: seconds.default(180 * DAY),
-  AUTHORIZATION_CODE_TTL: seconds.default(60),
-  SESSION_TTL: seconds.default(14 * DAY),
-  INTERACTION_TTL: seconds.default(60 * 60),
-  /** Bounds on how long a fetched client ID metadata document is cached, whatever it says. */
-  CIMD_CACHE_MIN: seconds.default(60),
-  CIMD_CACHE_MAX: seconds.default(DAY),
-  /** Client registrations allowed per client address per window. Claude's backend shares addresses. */
-  REGISTER_RATE_LIMIT: z.coerce.number().int().positive().default(30),
-  REGISTER_RATE_WINDOW: seconds.default(60),
-  /** Registered clients that never obtained a grant are removed after this age... */
-  CLIENT_REAP_AFTER: seconds.default(DAY),
-  /** ...checked this often. */
-  CLIENT_REAP_INTERVAL: seconds.default(60 * 60),
-});
+const schema = z
+  .object({
+    ...databaseEnv,
+    NODE_ENV: nodeEnv,
+    /** The issuer: an origin with no path, exactly as clients reach it. */
+    AUTH_PUBLIC_URL: publicUrl
+      .default('http://localhost:4000')
+      .refine((u) => new URL(u).pathname === '/', 'the issuer must be an origin without a path'),
+    /** The canonical MCP resource URL tokens are issued for. */
+    MCP_PUBLIC_URL: publicUrl.default('http://localhost:4001/mcp'),
+    AUTH_HOST: z.string().default('127.0.0.1'),
+    AUTH_PORT: port.default(4000),
+    /** Trust X-Forwarded-* from a TLS-terminating proxy in front. */
+    AUTH_TRUST_PROXY: booleanFlag.default(false),
+    /** The development login (type an email, continue): on outside production unless turned off. */
+    AUTH_DEV_LOGIN: booleanFlag.optional(),
+    ACCESS_TOKEN_TTL: seconds.default(15 * 60),
+    REFRESH_TOKEN_TTL: seconds.default(30 * DAY),
+    GRANT_TTL: seconds.default(180 * DAY),
+    AUTHORIZATION_CODE_TTL: seconds.default(60),
+    SESSION_TTL: seconds.default(14 * DAY),
+    INTERACTION_TTL: seconds.default(60 * 60),
+    /** Bounds on how long a fetched client ID metadata document is cached, whatever it says. */
+    CIMD_CACHE_MIN: seconds.default(60),
+    CIMD_CACHE_MAX: seconds.default(DAY),
+    /** Client registrations allowed per client address per window. Claude's backend shares addresses. */
+    REGISTER_RATE_LIMIT: z.coerce.number().int().positive().default(30),
+    REGISTER_RATE_WINDOW: seconds.default(60),
+    /** Registered clients that never obtained a grant are removed after this age... */
+    CLIENT_REAP_AFTER: seconds.default(DAY),
+    /** ...checked this often. */
+    CLIENT_REAP_INTERVAL: seconds.default(60 * 60),
+    /** "Continue with GitHub": an OAuth app's credentials; callback `$AUTH_PUBLIC_URL/login/github/callback`. */
+    GITHUB_CLIENT_ID: z.string().optional(),
+    GITHUB_CLIENT_SECRET: z.string().optional(),
+    /** "Continue with Google": an OAuth client's credentials; callback `$AUTH_PUBLIC_URL/login/google/callback`. */
+    GOOGLE_CLIENT_ID: z.string().optional(),
+    GOOGLE_CLIENT_SECRET: z.string().optional(),
+  })
+  .refine((e) => !e.GITHUB_CLIENT_ID === !e.GITHUB_CLIENT_SECRET, {
+    message: 'set both GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, or neither',
+    path: ['GITHUB_CLIENT_SECRET'],
+  })
+  .refine((e) => !e.GOOGLE_CLIENT_ID === !e.GOOGLE_CLIENT_SECRET, {
+    message: 'set both GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET, or neither',
+    path: ['GOOGLE_CLIENT_SECRET'],
+  });
+
+export interface OAuthAppCredentials {
+  clientId: string;
+  clientSecret: string;
+}
 
 export interface AuthConfig {
   nodeEnv: 'development' | 'test' | 'production';
@@ -59,6 +79,8 @@ export interface AuthConfig {
   port: number;
   trustProxy: boolean;
   devLogin: boolean;
+  github?: OAuthAppCredentials;
+  google?: OAuthAppCredentials;
   cimdCache: { min: number; max: number };
   registrationLimit: { max: number; windowSeconds: number };
   clientReaping: { afterSeconds: number; intervalSeconds: number };
@@ -83,6 +105,12 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     port: e.AUTH_PORT,
     trustProxy: e.AUTH_TRUST_PROXY,
     devLogin: e.AUTH_DEV_LOGIN ?? e.NODE_ENV !== 'production',
+    ...(e.GITHUB_CLIENT_ID && e.GITHUB_CLIENT_SECRET
+      ? { github: { clientId: e.GITHUB_CLIENT_ID, clientSecret: e.GITHUB_CLIENT_SECRET } }
+      : {}),
+    ...(e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET
+      ? { google: { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET } }
+      : {}),
     cimdCache: { min: e.CIMD_CACHE_MIN, max: e.CIMD_CACHE_MAX },
     registrationLimit: { max: e.REGISTER_RATE_LIMIT, windowSeconds: e.REGISTER_RATE_WINDOW },
     clientReaping: { afterSeconds: e.CLIENT_REAP_AFTER, intervalSeconds: e.CLIENT_REAP_INTERVAL },
@@ -108,6 +136,11 @@ export function startupWarnings(config: AuthConfig): string[] {
   if (config.nodeEnv === 'production' && config.devLogin) {
     warnings.push(
       'WARNING: the development login is ENABLED in production (AUTH_DEV_LOGIN). Anyone can sign in as any email address.',
+    );
+  }
+  if (!config.devLogin && !config.github && !config.google) {
+    warnings.push(
+      'WARNING: no way to sign in is configured: set GITHUB_CLIENT_ID/SECRET or GOOGLE_CLIENT_ID/SECRET.',
     );
   }
   return warnings;

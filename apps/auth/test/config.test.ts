@@ -21,11 +21,21 @@ describe('authorization server configuration', () => {
     expect(loadAuthConfig({}).devLogin).toBe(true);
     const production = loadAuthConfig({ ...https, NODE_ENV: 'production' });
     expect(production.devLogin).toBe(false);
-    expect(startupWarnings(production)).toEqual([]);
+    expect(startupWarnings(production)).toEqual([expect.stringMatching(/no way to sign in is configured/)]);
+    const github = { GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 'secret' };
+    expect(startupWarnings(loadAuthConfig({ ...https, ...github, NODE_ENV: 'production' }))).toEqual([]);
     const enabled = loadAuthConfig({ ...https, NODE_ENV: 'production', AUTH_DEV_LOGIN: 'true' });
     expect(startupWarnings(enabled)).toEqual([
       expect.stringMatching(/development login is ENABLED in production/),
     ]);
+  });
+
+  it('wants both halves of an OAuth app, or neither', () => {
+    expect(() => loadAuthConfig({ GITHUB_CLIENT_ID: 'id' })).toThrow(/GITHUB_CLIENT_SECRET: set both/);
+    expect(loadAuthConfig({ GOOGLE_CLIENT_ID: 'id', GOOGLE_CLIENT_SECRET: 's' }).google).toEqual({
+      clientId: 'id',
+      clientSecret: 's',
+    });
   });
 
   it('refuses plain http in production', () => {

@@ -5,6 +5,8 @@ import { errors, type InteractionResults, type Provider } from 'oidc-provider';
 import { z } from 'zod';
 import { bindGrant, findUser, signInWithEmail, workspacesOf } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
+import { takeUpstreamLogin } from '../login/handoff.js';
+import type { UpstreamIdentityProvider, UpstreamProviderId } from '../upstream/index.js';
 import { csrfToken, isValidCsrf } from '../web/csrf.js';
 import { errorPage, type RenderedPage } from '../web/page.js';
 import { type ClientView, consentPage, loginPage } from './views.js';
@@ -13,6 +15,7 @@ export interface InteractionRoutesOptions {
   config: AuthConfig;
   db: Database;
   provider: Provider;
+  upstream: Map<UpstreamProviderId, UpstreamIdentityProvider>;
 }
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -35,8 +38,9 @@ const consentBody = z.object({
  */
 export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = async (
   app,
-  { config, db, provider },
+  { config, db, provider, upstream },
 ) => {
+  const upstreamOrigins = [...upstream.values()].map((u) => u.authorizationUrl('state', 'verifier').origin);
   const secure = new URL(config.issuer).protocol === 'https:';
   const origin = new URL(config.issuer).origin;
 
@@ -78,17 +82,29 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     return send(reply, page, error ? 400 : 200);
   };
 
+  const renderLogin = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    interaction: Interaction,
+    error?: string,
+  ) => {
+    const page = loginPage({
+      uid: interaction.uid,
+      csrf: csrfToken(request, reply, secure),
+      client: await clientOf(interaction),
+      devLogin: config.devLogin,
+      upstream: [...upstream.values()].map(({ id, label }) => ({ id, label })),
+      upstreamOrigins,
+      ...(error ? { error } : {}),
+    });
+    return send(reply, page, error ? 400 : 200);
+  };
+
   app.get('/interaction/:uid', async (request, reply) => {
     uidParams.parse(request.params);
     const interaction = await provider.interactionDetails(request.raw, reply.raw);
     if (interaction.prompt.name === 'login') {
-      const page = loginPage({
-        uid: interaction.uid,
-        csrf: csrfToken(request, reply, secure),
-        client: await clientOf(interaction),
-        devLogin: config.devLogin,
-      });
-      return send(reply, page);
+      return renderLogin(request, reply, interaction);
     }
     return renderConsent(request, reply, interaction);
   });
@@ -101,18 +117,27 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     if (!isValidCsrf(request, body.data?.csrf ?? bodyField(request, 'csrf'), origin)) return forbidden(reply);
     if (!config.devLogin)
       return send(reply, errorPage('Sign-in unavailable', 'The development login is turned off.'), 403);
-    if (!body.success) {
-      const page = loginPage({
-        uid: interaction.uid,
-        csrf: csrfToken(request, reply, secure),
-        client: await clientOf(interaction),
-        devLogin: true,
-        error: 'Enter a valid email address.',
-      });
-      return send(reply, page, 400);
-    }
+    if (!body.success) return renderLogin(request, reply, interaction, 'Enter a valid email address.');
     const user = await signInWithEmail(db, body.data.email);
     return finish(request, reply, { login: { accountId: user.id } });
+  });
+
+  // Where a GitHub or Google sign-in comes back to: the login route proved who it is and left that
+  // in a cookie only this interaction's path receives, to be used once.
+  app.get('/interaction/:uid/upstream', async (request, reply) => {
+    const { uid } = uidParams.parse(request.params);
+    const interaction = await provider.interactionDetails(request.raw, reply.raw);
+    const taken = takeUpstreamLogin(request, reply, uid, secure);
+    if (interaction.prompt.name !== 'login') return reply.redirect(`/interaction/${interaction.uid}`, 303);
+    if (taken.status !== 'ok' || taken.value.uid !== interaction.uid) {
+      return renderLogin(
+        request,
+        reply,
+        interaction,
+        'That sign-in could not be completed. Please sign in again.',
+      );
+    }
+    return finish(request, reply, { login: { accountId: taken.value.userId } });
   });
 
   app.post('/interaction/:uid/consent', async (request, reply) => {

@@ -17,6 +17,10 @@ const STYLE = `
   .error { padding: .6rem .8rem; border-radius: 8px; background: #d3242422; border: 1px solid #d32424; }
   .muted { opacity: .75; font-size: .9rem; }
   code { overflow-wrap: anywhere; }
+  a { color: #2456d3; }
+  form.upstream { margin: .5rem 0; }
+  form.upstream button { width: 100%; }
+  .or { text-align: center; margin: 1rem 0 0; }
 `;
 
 export interface RenderedPage {
@@ -62,9 +66,17 @@ export function renderPage(options: { title: string; content: Html; formTargets?
   };
 }
 
-export function errorPage(title: string, message: string, hint?: string): RenderedPage {
+export interface WayBack {
+  href: string;
+  label: string;
+}
+
+/** A failure as a page: what happened, what to do, and where possible a link to do it. */
+export function errorPage(title: string, message: string, hint?: string, back?: WayBack): RenderedPage {
   return renderPage({
     title,
-    content: html`<h1>${title}</h1><p class="error" role="alert">${message}</p>${hint ? html`<p class="muted">${hint}</p>` : ''}`,
+    content: html`<h1>${title}</h1><p class="error" role="alert">${message}</p>${hint ? html`<p class="muted">${hint}</p>` : ''}${
+      back ? html`<p><a href="${back.href}">${back.label}</a></p>` : ''
+    }`,
   });
 }

@@ -41,7 +41,10 @@ export async function completeAuthorization(authorizeUrl: string, options: Conse
 }
 
 function submitForm(pageUrl: URL, page: string, options: ConsentOptions): { url: string; init: RequestInit } {
-  const form = page.match(/<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/);
+  // The development login or the consent form; not the "Continue with GitHub/Google" ones.
+  const form = [...page.matchAll(/<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/g)].find(
+    ([, , f]) => /name="(email|decision)"/.test(f!),
+  );
   if (!form) throw new Error(`no form on ${pageUrl.pathname}: ${page.slice(0, 500)}`);
   const [, action, fields] = form as unknown as [string, string, string];
   const body = new URLSearchParams();

@@ -44,3 +44,21 @@ export const memberships = pgTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.userId] })],
 );
+
+/** A sign-in at an upstream identity provider (GitHub, Google), linked to one user. */
+export const identities = pgTable(
+  'identities',
+  {
+    provider: text('provider').notNull(),
+    /** The provider's stable id of the account, never the email (emails change hands). */
+    subject: text('subject').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The verified email the provider reported at the last sign-in. */
+    email: text('email').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.subject] })],
+);
