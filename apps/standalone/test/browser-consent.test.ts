@@ -1,26 +1,23 @@
-import { createServer, type Server } from 'node:http';
 import { createTestDatabase, type TestDatabase } from '@enclavia/db/testing';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser.js';
+import { startCallbackServer } from './support/callback-server.js';
 import { connectWithOAuth, HeadlessOAuthProvider } from './support/oauth-client.js';
-import { freePort, type Stack, startStack } from './support/stack.js';
+import { type Stack, startStack } from './support/stack.js';
 
 let database: TestDatabase;
 let stack: Stack;
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
-let callbackServer: Server;
+let callbackServer: Awaited<ReturnType<typeof startCallbackServer>>;
 let redirectUri: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   stack = await startStack(database.db);
   browser = await launchBrowser();
-  const port = await freePort();
-  redirectUri = `http://127.0.0.1:${port}/callback`;
-  // The client's own loopback callback, as Claude Code or mcp-remote run one.
-  callbackServer = createServer((_req, res) => res.end('Connected. You can close this window.'));
-  await new Promise<void>((resolve) => callbackServer.listen(port, '127.0.0.1', resolve));
+  callbackServer = await startCallbackServer();
+  redirectUri = callbackServer.redirectUri;
 });
 afterAll(async () => {
   await browser?.close();

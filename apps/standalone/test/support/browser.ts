@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
 /** Debian's Chromium, headless, in a fresh profile, allowed to reach loopback only. */
-export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchBrowser(
+  options: { reroute?: { hosts: string[]; to: string } } = {},
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'enclavia-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -19,9 +21,15 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
       '--disable-sync',
     ],
   });
-  await context.route('**/*', (route) => {
-    const { hostname } = new URL(route.request().url());
-    return ['127.0.0.1', 'localhost'].includes(hostname) ? route.continue() : route.abort();
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (['127.0.0.1', 'localhost'].includes(url.hostname)) return route.continue();
+    // Stand-ins for outside hosts (GitHub, Google) answer on loopback; nothing else leaves.
+    if (options.reroute?.hosts.includes(url.hostname)) {
+      const target = new URL(`${url.pathname}${url.search}`, options.reroute.to);
+      return route.fulfill({ response: await route.fetch({ url: target.href, maxRedirects: 0 }) });
+    }
+    return route.abort();
   });
   return {
     context,

@@ -19,9 +19,11 @@ export interface StackOptions {
   ports?: { auth: number; mcp: number };
   /** Outbound HTTP of the auth server (client ID metadata documents). */
   fetch?: AuthAppDeps['fetch'];
+  /** More settings, e.g. upstream OAuth apps. */
+  env?: Record<string, string>;
 }
 
-export async function startStack(db: Database, { ports, fetch }: StackOptions = {}): Promise<Stack> {
+export async function startStack(db: Database, { ports, fetch, env }: StackOptions = {}): Promise<Stack> {
   const { auth, mcp } = ports ?? { auth: await freePort(), mcp: await freePort() };
   const config = loadStandaloneConfig({
     NODE_ENV: 'test',
@@ -30,6 +32,7 @@ export async function startStack(db: Database, { ports, fetch }: StackOptions = 
     AUTH_PORT: String(auth),
     MCP_PUBLIC_URL: `http://127.0.0.1:${mcp}/mcp`,
     MCP_PORT: String(mcp),
+    ...env,
   });
   const services = await startServices(config, db, fetch ? { fetch } : {});
   return {
