@@ -5,10 +5,14 @@ import * as schema from './schema/index.js';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** Receives `NOTIFY channel, payload` (sent by `notify`) until the returned function is called. */
+export type Listen = (channel: string, onMessage: (payload: string) => void) => Promise<() => Promise<void>>;
+
 export interface DatabaseHandle {
   db: Database;
   /** `postgres` for a PostgreSQL server, `pglite` for the embedded database. */
   kind: 'postgres' | 'pglite';
+  listen: Listen;
   close(): Promise<void>;
 }
 
@@ -32,7 +36,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     await handle.close();
     throw error;
   }
-  return { db: handle.db, kind: handle.kind, close: handle.close };
+  return { db: handle.db, kind: handle.kind, listen: handle.listen, close: handle.close };
 }
 
 async function openPostgres(url: string, max = 10) {
@@ -45,6 +49,10 @@ async function openPostgres(url: string, max = 10) {
     db: db as Database,
     kind: 'postgres' as const,
     migrate: () => migrate(db, { migrationsFolder }),
+    listen: (async (channel, onMessage) => {
+      const { unlisten } = await client.listen(channel, onMessage);
+      return unlisten;
+    }) satisfies Listen,
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -60,6 +68,10 @@ async function openPglite(dataDir: string | undefined) {
     db: db as Database,
     kind: 'pglite' as const,
     migrate: () => migrate(db, { migrationsFolder }),
+    listen: (async (channel, onMessage) => {
+      const unlisten = await client.listen(channel, onMessage);
+      return () => unlisten();
+    }) satisfies Listen,
     close: () => client.close(),
   };
 }

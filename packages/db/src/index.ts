@@ -7,6 +7,7 @@ export {
   openDatabase,
 } from './client.js';
 export { hashSecret } from './hash.js';
+export { notify } from './notify.js';
 export { createOidcAdapterFactory, type OidcAdapterOptions } from './oidc-adapter.js';
 export * from './schema/index.js';
 export { loadOrCreateSecret } from './secrets.js';

@@ -43,6 +43,10 @@ export class TestDatabase {
     return this.handle.kind;
   }
 
+  get listen(): DatabaseHandle['listen'] {
+    return this.handle.listen;
+  }
+
   /** Closes the connection and opens a new one on the same data, as a restarted process would. */
   async restart(): Promise<void> {
     if ('dataDir' in this.options && !this.options.dataDir) {

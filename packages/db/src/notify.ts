@@ -1,0 +1,7 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from './client.js';
+
+/** `NOTIFY channel, payload`, delivered when the surrounding transaction (if any) commits. */
+export async function notify(db: Database, channel: string, payload: string): Promise<void> {
+  await db.execute(sql`select pg_notify(${channel}, ${payload})`);
+}

@@ -1,0 +1,91 @@
+import {
+  boolean,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users, workspaceRole, workspaces } from './identity.js';
+
+/** An admin's invitation: it becomes a membership when that email first signs in. */
+export const invitations = pgTable(
+  'invitations',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** Lowercased. */
+    email: text('email').notNull(),
+    role: workspaceRole('role').notNull(),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.email] }), index('invitations_email_idx').on(t.email)],
+);
+
+/** What a workspace's admins allow MCP clients to do there. One row per workspace. */
+export const workspacePolicies = pgTable('workspace_policies', {
+  workspaceId: uuid('workspace_id')
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  mcpEnabled: boolean('mcp_enabled').notNull(),
+  allowedRedirectUris: jsonb('allowed_redirect_uris').$type<string[]>().notNull(),
+  /** Empty means any client. */
+  allowedClientIds: jsonb('allowed_client_ids').$type<string[]>().notNull(),
+  scopeCeiling: jsonb('scope_ceiling').$type<string[]>().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Who changed what, when, from what to what. Written in the same transaction as the change. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: serial('id').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** The acting OAuth client, when the change came through one (MCP tools). */
+    actorClientId: text('actor_client_id'),
+    action: text('action').notNull(),
+    target: text('target'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_events_workspace_idx').on(t.workspaceId, t.createdAt)],
+);
+
+/**
+ * Grants revoked before their access tokens ran out. The MCP server keeps these ids in memory
+ * (pushed by NOTIFY, resynced periodically) and refuses tokens of these grants; a row is useless
+ * once every access token of its grant has expired.
+ */
+export const revokedGrants = pgTable(
+  'revoked_grants',
+  {
+    grantId: text('grant_id').primaryKey(),
+    reason: text('reason').notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('revoked_grants_expires_idx').on(t.expiresAt)],
+);
+
+/** A signed-in browser at the dashboard and admin pages. The id is stored hashed. */
+export const webSessions = pgTable(
+  'web_sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('web_sessions_user_idx').on(t.userId)],
+);
