@@ -1,6 +1,7 @@
 import { protectedResourceMetadataUrl } from '@enclavia/contract';
-import type { Database } from '@enclavia/db';
+import type { Database, Listen } from '@enclavia/db';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { startRevocationList } from './auth/revocations.js';
 import { createAccessTokenVerifier } from './auth/verify-access-token.js';
 import type { McpConfig } from './config.js';
 import { mcpRoutes } from './routes/mcp.js';
@@ -9,16 +10,31 @@ import { protectedResourceRoutes } from './routes/protected-resource.js';
 export interface McpAppDeps {
   config: McpConfig;
   db: Database;
+  /** Receives the authorization server's revocations (NOTIFY). */
+  listen: Listen;
   logger?: boolean | { level: string };
 }
 
 /** Builds the MCP resource server without listening; `main.ts` listens. */
-export async function buildMcpApp({ config, db, logger = false }: McpAppDeps): Promise<FastifyInstance> {
+export async function buildMcpApp({
+  config,
+  db,
+  listen,
+  logger = false,
+}: McpAppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger, trustProxy: config.trustProxy });
+  const revocations = await startRevocationList({
+    db,
+    listen,
+    resyncSeconds: config.revocationResyncSeconds,
+    onError: (error) => app.log.error({ err: error }, 'revocation resync failed'),
+  });
+  app.addHook('onClose', () => revocations.close());
   const verify = createAccessTokenVerifier({
     issuer: config.issuer,
     audience: config.resource,
     jwksUrl: config.jwksUrl,
+    isRevoked: revocations.isRevoked,
   });
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
 

@@ -10,6 +10,7 @@ import {
   parseEnv,
   port,
   publicUrl,
+  seconds,
 } from '@enclavia/config';
 import { canonicalResource } from '@enclavia/contract';
 import { z } from 'zod';
@@ -26,6 +27,8 @@ const schema = z.object({
   MCP_HOST: z.string().default('127.0.0.1'),
   MCP_PORT: port.default(4001),
   MCP_TRUST_PROXY: booleanFlag.default(false),
+  /** How often the in-memory list of revoked grants is reloaded in full, besides NOTIFY. */
+  REVOCATION_RESYNC_SECONDS: seconds.default(30),
   /** Browser origins allowed to call the MCP endpoint, comma-separated; MCP Inspector's by default. */
   MCP_ALLOWED_ORIGINS: z
     .string()
@@ -49,6 +52,7 @@ export interface McpConfig {
   port: number;
   trustProxy: boolean;
   allowedOrigins: string[];
+  revocationResyncSeconds: number;
 }
 
 export function loadMcpConfig(env: Env = process.env): McpConfig {
@@ -63,6 +67,7 @@ export function loadMcpConfig(env: Env = process.env): McpConfig {
     port: e.MCP_PORT,
     trustProxy: e.MCP_TRUST_PROXY,
     allowedOrigins: e.MCP_ALLOWED_ORIGINS,
+    revocationResyncSeconds: e.REVOCATION_RESYNC_SECONDS,
   };
   assertProductionSafe(config.nodeEnv, [
     httpsRule('MCP_PUBLIC_URL', config.resource),

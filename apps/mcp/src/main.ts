@@ -12,7 +12,12 @@ async function main() {
     ]);
   }
   const database = await openDatabase(config.database);
-  const app = await buildMcpApp({ config, db: database.db, logger: { level: 'info' } });
+  const app = await buildMcpApp({
+    config,
+    db: database.db,
+    listen: database.listen,
+    logger: { level: 'info' },
+  });
   closeOnSignal(async () => {
     await app.close();
     await database.close();

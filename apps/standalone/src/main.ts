@@ -7,7 +7,7 @@ import { startServices } from './start.js';
 async function main() {
   const config = loadStandaloneConfig();
   const database = await openDatabase(config.auth.database);
-  const services = await startServices(config, database.db).catch(async (error) => {
+  const services = await startServices(config, database).catch(async (error) => {
     await database.close();
     throw error;
   });

@@ -1,5 +1,5 @@
 import { type AuthAppDeps, buildAuthApp } from '@enclavia/auth';
-import type { Database } from '@enclavia/db';
+import type { DatabaseHandle } from '@enclavia/db';
 import { buildMcpApp } from '@enclavia/mcp';
 import type { StandaloneConfig } from './config.js';
 
@@ -10,12 +10,12 @@ export interface RunningServices {
 /** Both services in this process on one database handle (PGlite allows only one). */
 export async function startServices(
   config: StandaloneConfig,
-  db: Database,
+  database: Pick<DatabaseHandle, 'db' | 'listen'>,
   overrides: Pick<AuthAppDeps, 'fetch'> = {},
 ): Promise<RunningServices> {
   const logger = { level: config.logLevel };
-  const auth = await buildAuthApp({ config: config.auth, db, logger, ...overrides });
-  const mcp = await buildMcpApp({ config: config.mcp, db, logger });
+  const auth = await buildAuthApp({ config: config.auth, db: database.db, logger, ...overrides });
+  const mcp = await buildMcpApp({ config: config.mcp, db: database.db, listen: database.listen, logger });
   try {
     await auth.listen({ host: config.auth.host, port: config.auth.port });
     await mcp.listen({ host: config.mcp.host, port: config.mcp.port });

@@ -14,7 +14,7 @@ let redirectUri: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  stack = await startStack(database.db);
+  stack = await startStack(database);
   browser = await launchBrowser();
   callbackServer = await startCallbackServer();
   redirectUri = callbackServer.redirectUri;

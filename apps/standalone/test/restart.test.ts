@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 it('keeps users, clients and tokens across a restart: a token issued before still works after', async () => {
-  stack = await startStack(database.db);
+  stack = await startStack(database);
   const provider = new HeadlessOAuthProvider(REDIRECT, (url) =>
     completeAuthorization(url.href, { email: 'dana@example.com', redirectUri: REDIRECT }),
   );
@@ -35,7 +35,7 @@ it('keeps users, clients and tokens across a restart: a token issued before stil
   stack = undefined;
 
   await database.restart();
-  stack = await startStack(database.db, { ports });
+  stack = await startStack(database, { ports });
 
   const transport = new StreamableHTTPClientTransport(new URL(stack.mcpUrl), {
     requestInit: { headers: { authorization: `Bearer ${provider.storedTokens!.access_token}` } },

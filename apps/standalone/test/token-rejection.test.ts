@@ -29,6 +29,7 @@ function claims(overrides: JWTPayload = {}): JWTPayload {
     exp: now + 300,
     [CLAIMS.workspace]: '00000000-0000-4000-8000-000000000002',
     [CLAIMS.email]: 'mallory@example.com',
+    [CLAIMS.grant]: 'grant-of-mallory',
     ...overrides,
   };
 }

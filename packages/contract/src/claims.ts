@@ -7,7 +7,12 @@ export const CLAIMS = {
   workspace: 'enclavia/workspace',
   /** The signed-in user's email, for display (`mcp_whoami`). */
   email: 'email',
+  /** The grant the token was issued under: revoking the grant revokes the token. */
+  grant: 'enclavia/grant',
 } as const;
+
+/** The NOTIFY channel on which the authorization server announces revoked grant ids. */
+export const REVOCATION_CHANNEL = 'enclavia_revoked_grants';
 
 /** The JOSE `typ` of an RFC 9068 access token. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';

@@ -1,8 +1,9 @@
-export { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+export { and, asc, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 export {
   type Database,
   type DatabaseHandle,
   type DatabaseOptions,
+  type Listen,
   migrationsFolder,
   openDatabase,
 } from './client.js';

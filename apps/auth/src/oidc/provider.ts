@@ -99,7 +99,13 @@ export function createProvider({ config, db, keys, fetch }: ProviderDeps): Provi
     extraTokenClaims: async (_ctx, token) => {
       if (token.kind !== 'AccessToken' || !token.grantId) return undefined;
       const identity = await grantIdentity(db, token.grantId);
-      return identity && { [CLAIMS.workspace]: identity.workspaceId, [CLAIMS.email]: identity.email };
+      return (
+        identity && {
+          [CLAIMS.workspace]: identity.workspaceId,
+          [CLAIMS.email]: identity.email,
+          [CLAIMS.grant]: token.grantId,
+        }
+      );
     },
     ttl: {
       AccessToken: config.ttl.accessToken,

@@ -8,6 +8,7 @@ export interface TokenIdentity {
   userId: string;
   email: string;
   workspaceId: string;
+  grantId: string;
 }
 
 export type VerifiedAuth = AuthInfo & { expiresAt: number; extra: TokenIdentity };
@@ -24,12 +25,15 @@ const claimsSchema = z.object({
   exp: z.number(),
   [CLAIMS.workspace]: z.uuid(),
   [CLAIMS.email]: z.string(),
+  [CLAIMS.grant]: z.string().min(1),
 });
 
 export interface VerifierOptions {
   issuer: string;
   audience: string;
   jwksUrl: string;
+  /** Whether the grant a token was issued under has been revoked since. */
+  isRevoked: (grantId: string) => boolean;
 }
 
 /**
@@ -37,7 +41,7 @@ export interface VerifierOptions {
  * fetched again when a token names a key we have not seen), one allowed algorithm, `typ: at+jwt`,
  * exact issuer and audience, expiry, and the claims we rely on.
  */
-export function createAccessTokenVerifier({ issuer, audience, jwksUrl }: VerifierOptions) {
+export function createAccessTokenVerifier({ issuer, audience, jwksUrl, isRevoked }: VerifierOptions) {
   const jwks = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
 
   return async function verifyAccessToken(token: string): Promise<VerifiedAuth> {
@@ -58,13 +62,19 @@ export function createAccessTokenVerifier({ issuer, audience, jwksUrl }: Verifie
     if (!claims.success)
       throw new InvalidTokenError('the token lacks the claims of an Enclavia access token');
     const c = claims.data;
+    if (isRevoked(c[CLAIMS.grant])) throw new InvalidTokenError('the access token was revoked');
     return {
       token,
       clientId: c.client_id,
       scopes: c.scope.split(' ').filter(Boolean),
       expiresAt: c.exp,
       resource: new URL(audience),
-      extra: { userId: c.sub, email: c[CLAIMS.email], workspaceId: c[CLAIMS.workspace] },
+      extra: {
+        userId: c.sub,
+        email: c[CLAIMS.email],
+        workspaceId: c[CLAIMS.workspace],
+        grantId: c[CLAIMS.grant],
+      },
     };
   };
 }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { AuthAppDeps } from '@enclavia/auth';
-import type { Database } from '@enclavia/db';
+import type { DatabaseHandle } from '@enclavia/db';
 import { createTestDatabase, type TestDatabase } from '@enclavia/db/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { loadStandaloneConfig, type StandaloneConfig } from '../../src/config.js';
@@ -23,7 +23,10 @@ export interface StackOptions {
   env?: Record<string, string>;
 }
 
-export async function startStack(db: Database, { ports, fetch, env }: StackOptions = {}): Promise<Stack> {
+export async function startStack(
+  database: Pick<DatabaseHandle, 'db' | 'listen'>,
+  { ports, fetch, env }: StackOptions = {},
+): Promise<Stack> {
   const { auth, mcp } = ports ?? { auth: await freePort(), mcp: await freePort() };
   const config = loadStandaloneConfig({
     NODE_ENV: 'test',
@@ -34,7 +37,7 @@ export async function startStack(db: Database, { ports, fetch, env }: StackOptio
     MCP_PORT: String(mcp),
     ...env,
   });
-  const services = await startServices(config, db, fetch ? { fetch } : {});
+  const services = await startServices(config, database, fetch ? { fetch } : {});
   return {
     issuer: config.auth.issuer,
     mcpUrl: config.mcp.resource,
@@ -66,7 +69,7 @@ export function useStack(options: Omit<StackOptions, 'ports'> = {}): {
   const context = {} as { database: TestDatabase; stack: Stack };
   beforeAll(async () => {
     context.database = await createTestDatabase();
-    context.stack = await startStack(context.database.db, options);
+    context.stack = await startStack(context.database, options);
   });
   afterAll(async () => {
     await context.stack?.close();
