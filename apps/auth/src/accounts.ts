@@ -1,5 +1,6 @@
 import { and, type Database, eq, grants, identities, memberships, users, workspaces } from '@enclavia/db';
 import type { UpstreamIdentity } from './upstream/identity-provider.js';
+import { acceptInvitations } from './workspaces/members.js';
 
 export interface User {
   id: string;
@@ -48,7 +49,11 @@ async function userByEmail(tx: Transaction, email: string): Promise<User> {
 
 /** The development login: whoever types an email is that user. Never on in production by default. */
 export async function signInWithEmail(db: Database, email: string): Promise<User> {
-  return db.transaction((tx) => userByEmail(tx, normalizeEmail(email)));
+  return db.transaction(async (tx) => {
+    const user = await userByEmail(tx, normalizeEmail(email));
+    await acceptInvitations(tx, user);
+    return user;
+  });
 }
 
 /**
@@ -67,6 +72,7 @@ export async function signInWithIdentity(db: Database, identity: UpstreamIdentit
       .where(match);
     if (linked) {
       await tx.update(identities).set({ email, lastSignInAt: new Date() }).where(match);
+      await acceptInvitations(tx, linked);
       return linked;
     }
     const user = await userByEmail(tx, email);
@@ -74,6 +80,7 @@ export async function signInWithIdentity(db: Database, identity: UpstreamIdentit
       .insert(identities)
       .values({ provider: identity.provider, subject: identity.subject, userId: user.id, email })
       .onConflictDoNothing();
+    await acceptInvitations(tx, user);
     return user;
   });
 }

@@ -98,7 +98,7 @@ describe('redirect URIs must be https or loopback http', () => {
 
 describe('every token endpoint auth method completes the flow', () => {
   it.each(['none', 'client_secret_post', 'client_secret_basic'] as const)('%s', async (auth) => {
-    const redirectUri = 'https://app.example.com/callback';
+    const redirectUri = 'https://claude.ai/api/mcp/auth_callback';
     const { body } = await register({ redirect_uris: [redirectUri], token_endpoint_auth_method: auth });
     const response = await authorizationCodeFlow(
       env.stack.issuer,

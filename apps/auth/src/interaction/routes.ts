@@ -9,6 +9,7 @@ import { takeUpstreamLogin } from '../login/handoff.js';
 import type { UpstreamIdentityProvider, UpstreamProviderId } from '../upstream/index.js';
 import { csrfToken, isValidCsrf } from '../web/csrf.js';
 import { errorPage, type RenderedPage } from '../web/page.js';
+import { checkConsent, getPolicy } from '../workspaces/policy.js';
 import { type ClientView, consentPage, loginPage } from './views.js';
 
 export interface InteractionRoutesOptions {
@@ -153,23 +154,30 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
 
     const accountId = interaction.session!.accountId;
     const ticked = new Set(body.data.scope);
-    const granted = requestedScopes(interaction).filter((s) => ticked.has(s));
-    if (granted.length === 0)
+    const asked = requestedScopes(interaction).filter((s) => ticked.has(s));
+    if (asked.length === 0)
       return renderConsent(request, reply, interaction, 'Choose at least one permission, or Deny.');
     const workspaces = await workspacesOf(db, accountId);
     const workspace = workspaces.find((w) => w.id === (body.data.workspace ?? workspaces[0]?.id));
     if (!workspace) return renderConsent(request, reply, interaction, 'Choose one of your workspaces.');
 
     const clientId = String(interaction.params.client_id);
-    const grant =
-      (interaction.grantId && (await provider.Grant.find(interaction.grantId))) ||
-      new provider.Grant({ accountId, clientId });
-    const details = interaction.prompt.details as {
-      missingOIDCScope?: string[];
-      missingResourceScopes?: Record<string, string[]>;
-    };
-    if (details.missingOIDCScope) grant.addOIDCScope(details.missingOIDCScope.join(' '));
-    for (const resource of Object.keys(details.missingResourceScopes ?? {})) {
+    const verdict = checkConsent(await getPolicy(db, workspace.id), {
+      redirectUri: String(interaction.params.redirect_uri),
+      clientId,
+      scopes: asked,
+    });
+    // Shown here, never sent to a redirect URI the workspace does not allow.
+    if ('error' in verdict) return renderConsent(request, reply, interaction, verdict.error);
+    const granted = verdict.granted;
+
+    // A fresh grant for every approval: exactly what this consent allows, for this workspace.
+    const grant = new provider.Grant({ accountId, clientId });
+    const oidcScopes = String(interaction.params.scope ?? '')
+      .split(' ')
+      .filter((s) => OIDC_SCOPES.has(s));
+    if (oidcScopes.length > 0) grant.addOIDCScope(oidcScopes.join(' '));
+    for (const resource of requestedResources(interaction, config.mcpResource)) {
       grant.addResourceScope(resource, granted.join(' '));
     }
     const grantId = await grant.save();
@@ -205,11 +213,17 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
 
 /** The enclave scopes the client asked for, as the consent page offers them. */
 function requestedScopes(interaction: Interaction): EnclaveScope[] {
-  const details = interaction.prompt.details as { missingResourceScopes?: Record<string, string[]> };
-  const missing = Object.values(details.missingResourceScopes ?? {}).flat();
-  return parseEnclaveScopes(
-    (missing.length > 0 ? missing : [String(interaction.params.scope ?? '')]).join(' '),
-  );
+  return parseEnclaveScopes(String(interaction.params.scope ?? ''));
+}
+
+const OIDC_SCOPES = new Set(['openid', 'offline_access', 'email']);
+
+/** The resource indicators of the request, spelled as the client spelled them; the MCP URL by default. */
+function requestedResources(interaction: Interaction, defaultResource: string): string[] {
+  const resource = interaction.params.resource;
+  if (typeof resource === 'string') return [resource];
+  if (Array.isArray(resource)) return resource.map(String);
+  return [defaultResource];
 }
 
 function bodyField(request: FastifyRequest, name: string): string | undefined {

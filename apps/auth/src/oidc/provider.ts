@@ -6,7 +6,13 @@ import {
   resourceAliases,
 } from '@enclavia/contract';
 import { createOidcAdapterFactory, type Database } from '@enclavia/db';
-import { type Configuration, errors, type KoaContextWithOIDC, Provider } from 'oidc-provider';
+import {
+  type Configuration,
+  errors,
+  interactionPolicy,
+  type KoaContextWithOIDC,
+  Provider,
+} from 'oidc-provider';
 import { findUser, grantIdentity } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
 import { errorPage } from '../web/page.js';
@@ -60,7 +66,10 @@ export function createProvider({ config, db, keys, fetch }: ProviderDeps): Provi
       const user = await findUser(db, sub);
       return user && { accountId: user.id, claims: () => ({ sub: user.id, email: user.email }) };
     },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: {
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: interactionPolicyWithConsentEveryTime(),
+    },
     features: {
       devInteractions: { enabled: false },
       registration: { enabled: true, initialAccessToken: false, issueRegistrationAccessToken: false },
@@ -148,4 +157,27 @@ async function defaultScopes(ctx: KoaContextWithOIDC, next: () => Promise<void>)
     }
   }
   await next();
+}
+
+/**
+ * Every authorization shows the consent page, even when an earlier grant would cover it: that is
+ * where the user picks the workspace and where the workspace's policy is enforced, so no request
+ * may skip it. The consent given in this very authorization satisfies it, whatever the user left
+ * unticked: the grant then holds exactly what was approved, and tokens carry only that.
+ */
+function interactionPolicyWithConsentEveryTime() {
+  const policy = interactionPolicy.base();
+  const consent = policy.get('consent')!;
+  consent.checks.clear();
+  consent.checks.add(
+    new interactionPolicy.Check(
+      'enclavia_workspace_consent',
+      'every authorization is approved for a workspace',
+      (ctx) =>
+        ctx.oidc.result?.consent
+          ? interactionPolicy.Check.NO_NEED_TO_PROMPT
+          : interactionPolicy.Check.REQUEST_PROMPT,
+    ),
+  );
+  return policy;
 }
