@@ -2,6 +2,8 @@ import type { Database } from '@enclavia/db';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { adminRoutes } from './admin/routes.js';
+import { apiRoutes } from './api/routes.js';
 import type { AuthConfig } from './config.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { loginRoutes } from './login/routes.js';
@@ -9,6 +11,7 @@ import { scheduleClientReaping } from './oidc/client-reaper.js';
 import { loadServerKeys } from './oidc/keys.js';
 import { mountProvider } from './oidc/mount.js';
 import { createProvider, type ProviderDeps } from './oidc/provider.js';
+import { sessionRoutes } from './session/routes.js';
 import { configuredProviders } from './upstream/index.js';
 
 export interface AuthAppDeps {
@@ -36,6 +39,9 @@ export async function buildAuthApp({
   const upstream = configuredProviders(config);
   await app.register(interactionRoutes, { config, db, provider, upstream });
   await app.register(loginRoutes, { config, db, provider, upstream });
+  await app.register(sessionRoutes, { config, db, upstream });
+  await app.register(adminRoutes, { config, db });
+  await app.register(apiRoutes, { config, db });
   app.get('/healthz', async () => ({ status: 'ok' }));
   scheduleClientReaping(app, db, config.clientReaping);
   return app;

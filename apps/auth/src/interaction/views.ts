@@ -2,15 +2,11 @@ import { type EnclaveScope, SCOPE_DESCRIPTIONS } from '@enclavia/contract';
 import type { WorkspaceChoice } from '../accounts.js';
 import { html } from '../web/html.js';
 import { type RenderedPage, renderPage } from '../web/page.js';
+import { type SignInOption, signInPage } from '../web/sign-in.js';
 
 export interface ClientView {
   name: string;
   id: string;
-}
-
-export interface LoginOption {
-  id: string;
-  label: string;
 }
 
 export interface LoginView {
@@ -18,39 +14,22 @@ export interface LoginView {
   csrf: string;
   client: ClientView;
   devLogin: boolean;
-  upstream: LoginOption[];
-  /** Where the upstream buttons' answers redirect: CSP `form-action` must allow them. */
+  upstream: SignInOption[];
   upstreamOrigins: string[];
   error?: string;
 }
 
 export function loginPage(p: LoginView): RenderedPage {
-  const upstream = p.upstream.map(
-    (u) => html`<form class="upstream" method="post" action="/login/${u.id}">
-  <input type="hidden" name="csrf" value="${p.csrf}">
-  <input type="hidden" name="uid" value="${p.uid}">
-  <button class="primary" type="submit">Continue with ${u.label}</button>
-</form>`,
-  );
-  const dev = p.devLogin
-    ? html`${p.upstream.length > 0 ? html`<p class="or muted">or, for development</p>` : ''}
-<form method="post" action="/interaction/${p.uid}/login">
-  <input type="hidden" name="csrf" value="${p.csrf}">
-  <label for="email">Email</label>
-  <input id="email" name="email" type="email" required autocomplete="email" autofocus>
-  <div class="actions"><button class="primary" type="submit">Continue</button></div>
-</form>`
-    : '';
-  const nothing = !p.devLogin && p.upstream.length === 0;
-  return renderPage({
-    title: 'Sign in',
-    formTargets: p.upstreamOrigins,
-    content: html`<h1>Sign in to Enclavia</h1>
-<p class="muted">to connect <strong>${p.client.name}</strong></p>
-${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
-${upstream}
-${dev}
-${nothing ? html`<p class="error">No way to sign in is configured on this server.</p>` : ''}`,
+  return signInPage({
+    title: 'Sign in to Enclavia',
+    subtitle: html`<p class="muted">to connect <strong>${p.client.name}</strong></p>`,
+    csrf: p.csrf,
+    devLogin: p.devLogin,
+    devAction: `/interaction/${p.uid}/login`,
+    upstream: p.upstream,
+    upstreamOrigins: p.upstreamOrigins,
+    hidden: { uid: p.uid },
+    ...(p.error ? { error: p.error } : {}),
   });
 }
 

@@ -6,9 +6,10 @@ import type { Provider } from 'oidc-provider';
 import { z } from 'zod';
 import { signInWithIdentity } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
+import { safeReturnTo, startWebSession } from '../session/web-session.js';
 import { UpstreamError, type UpstreamIdentityProvider, type UpstreamProviderId } from '../upstream/index.js';
 import { isValidCsrf } from '../web/csrf.js';
-import { errorPage, type RenderedPage, type WayBack } from '../web/page.js';
+import { errorPage } from '../web/page.js';
 import { setSignedJson, takeSignedJson } from '../web/signed-cookie.js';
 import { handUpstreamLogin } from './handoff.js';
 
@@ -26,11 +27,17 @@ const pendingSchema = z.object({
   provider: z.string(),
   state: z.string(),
   verifier: z.string(),
-  uid: z.string(),
+  /** The OAuth authorization to resume, or else the dashboard page to return to. */
+  uid: z.string().optional(),
+  returnTo: z.string().optional(),
 });
 
 const providerParams = z.object({ provider: z.enum(['github', 'google']) });
-const startBody = z.object({ csrf: z.string().optional(), uid: z.string().min(1).max(100) });
+const startBody = z.object({
+  csrf: z.string().optional(),
+  uid: z.string().min(1).max(100).optional(),
+  return_to: z.string().max(500).optional(),
+});
 const callbackQuery = z.object({
   code: z.string().max(2048).optional(),
   state: z.string().max(512).optional(),
@@ -40,7 +47,8 @@ const callbackQuery = z.object({
 /**
  * "Continue with GitHub/Google": start sends the browser to the provider with a fresh `state`
  * (and PKCE for Google); the callback checks and consumes them, identifies the user, and hands
- * the result to the interaction the user came from. Every failure is a page with a way back.
+ * the result to the authorization the user came from (or signs in to the dashboard). Every
+ * failure is a page with a way back.
  */
 export const loginRoutes: FastifyPluginAsync<LoginRoutesOptions> = async (
   app,
@@ -49,27 +57,24 @@ export const loginRoutes: FastifyPluginAsync<LoginRoutesOptions> = async (
   const secure = new URL(config.issuer).protocol === 'https:';
   const origin = new URL(config.issuer).origin;
   const callbackPath = (id: string) => `/login/${id}/callback`;
-  const send = (reply: FastifyReply, page: RenderedPage, status: number) =>
-    reply.status(status).headers(page.headers).send(page.body);
-  const backTo = (uid: string | undefined): WayBack | undefined =>
-    uid ? { href: `/interaction/${uid}`, label: 'Back to sign-in' } : undefined;
-  const fail = (reply: FastifyReply, status: number, title: string, message: string, uid?: string) =>
-    send(
-      reply,
-      errorPage(
-        title,
-        message,
-        uid ? undefined : 'Go back to the app you were connecting and start again.',
-        backTo(uid),
-      ),
-      status,
-    );
 
-  const upstreamOf = (id: UpstreamProviderId) => upstream.get(id);
+  const fail = (reply: FastifyReply, status: number, title: string, message: string, uid?: string) => {
+    const page = errorPage(
+      title,
+      message,
+      uid ? undefined : 'If you were connecting an app, go back to it and start again.',
+      { href: uid ? `/interaction/${uid}` : '/login', label: 'Back to sign-in' },
+    );
+    return reply.status(status).headers(page.headers).send(page.body);
+  };
+
+  const upstreamOf = (params: unknown) => {
+    const parsed = providerParams.safeParse(params);
+    return parsed.success ? upstream.get(parsed.data.provider) : undefined;
+  };
 
   app.post('/login/:provider', async (request, reply) => {
-    const params = providerParams.safeParse(request.params);
-    const upstreamProvider = params.success ? upstreamOf(params.data.provider) : undefined;
+    const upstreamProvider = upstreamOf(request.params);
     if (!upstreamProvider)
       return fail(reply, 404, 'Sign-in unavailable', 'This way of signing in is not configured.');
     const body = startBody.safeParse(request.body);
@@ -81,8 +86,8 @@ export const loginRoutes: FastifyPluginAsync<LoginRoutesOptions> = async (
         'This form was not submitted from this sign-in page (CSRF check failed).',
       );
     }
-    const interaction = await provider.Interaction.find(body.data.uid);
-    if (!interaction) {
+    const { uid } = body.data;
+    if (uid && !(await provider.Interaction.find(uid))) {
       return fail(
         reply,
         400,
@@ -92,18 +97,18 @@ export const loginRoutes: FastifyPluginAsync<LoginRoutesOptions> = async (
     }
     const state = generateState();
     const verifier = generateCodeVerifier();
+    const resume = uid ? { uid } : { returnTo: safeReturnTo(body.data.return_to) };
     setSignedJson(
       reply,
       PENDING_COOKIE,
-      { provider: upstreamProvider.id, state, verifier, uid: body.data.uid },
+      { provider: upstreamProvider.id, state, verifier, ...resume },
       { path: callbackPath(upstreamProvider.id), secure, maxAge: PENDING_SECONDS },
     );
     return reply.redirect(upstreamProvider.authorizationUrl(state, verifier).href, 303);
   });
 
   app.get('/login/:provider/callback', async (request, reply) => {
-    const params = providerParams.safeParse(request.params);
-    const upstreamProvider = params.success ? upstreamOf(params.data.provider) : undefined;
+    const upstreamProvider = upstreamOf(request.params);
     if (!upstreamProvider)
       return fail(reply, 404, 'Sign-in unavailable', 'This way of signing in is not configured.');
     const { label } = upstreamProvider;
@@ -128,32 +133,26 @@ export const loginRoutes: FastifyPluginAsync<LoginRoutesOptions> = async (
       !sameString(pending.value.state, query.data.state)
     ) {
       const uid = pending.status === 'ok' ? pending.value.uid : undefined;
-      return fail(
-        reply,
-        400,
-        'This sign-in could not be verified',
-        `The answer from ${label} did not match the sign-in this browser started.`,
-        uid,
-      );
+      const message = `The answer from ${label} did not match the sign-in this browser started.`;
+      return fail(reply, 400, 'This sign-in could not be verified', message, uid);
     }
-    const { uid, verifier } = pending.value;
+    const { uid, verifier, returnTo } = pending.value;
 
     if (query.data.error === 'access_denied') {
       return fail(reply, 400, 'Sign-in cancelled', `You cancelled signing in with ${label}.`, uid);
     }
     if (query.data.error || !query.data.code) {
-      return fail(
-        reply,
-        400,
-        'Sign-in failed',
-        `${label} did not complete the sign-in (${query.data.error ?? 'no code'}).`,
-        uid,
-      );
+      const message = `${label} did not complete the sign-in (${query.data.error ?? 'no code'}).`;
+      return fail(reply, 400, 'Sign-in failed', message, uid);
     }
 
     try {
       const identity = await upstreamProvider.identify(query.data.code, verifier);
       const user = await signInWithIdentity(db, identity);
+      if (!uid) {
+        await startWebSession(db, reply, user.id, secure);
+        return reply.redirect(safeReturnTo(returnTo), 303);
+      }
       handUpstreamLogin(reply, { uid, userId: user.id }, secure);
       return reply.redirect(`/interaction/${uid}/upstream`, 303);
     } catch (error) {

@@ -18,6 +18,14 @@ const STYLE = `
   .muted { opacity: .75; font-size: .9rem; }
   code { overflow-wrap: anywhere; }
   a { color: #2456d3; }
+  main:has(table) { width: min(60rem, 96vw); }
+  table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .92rem; }
+  th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #8884; vertical-align: top; }
+  textarea { width: 100%; box-sizing: border-box; font: inherit; padding: .4rem; }
+  h2 { font-size: 1.05rem; margin: 1.5rem 0 .5rem; }
+  nav { margin: 0 0 1rem; }
+  form.inline { display: inline; }
+  .notice { padding: .6rem .8rem; border-radius: 8px; background: #2ea04322; border: 1px solid #2ea043; }
   form.upstream { margin: .5rem 0; }
   form.upstream button { width: 100%; }
   .or { text-align: center; margin: 1rem 0 0; }

@@ -1,0 +1,231 @@
+import type { Database } from '@enclavia/db';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AuthConfig } from '../config.js';
+import { requireUser } from '../session/require-user.js';
+import { csrfToken, isValidCsrf } from '../web/csrf.js';
+import { errorPage, type RenderedPage } from '../web/page.js';
+import {
+  adminWorkspace,
+  adminWorkspacesOf,
+  cancelInvitation,
+  changeRole,
+  getPolicy,
+  inviteInput,
+  inviteMember,
+  listAudit,
+  listMembers,
+  policyChange,
+  removeMember,
+  roleInput,
+  updatePolicy,
+  WorkspaceError,
+} from '../workspaces/index.js';
+import { adminHomePage, auditPage, settingsPage } from './views.js';
+
+export interface AdminRoutesOptions {
+  config: AuthConfig;
+  db: Database;
+}
+
+const NOTICES: Record<string, string> = {
+  policy: 'Policy saved.',
+  added: 'Member added.',
+  invited: 'Invitation sent: it takes effect when they first sign in.',
+  role: 'Role changed.',
+  removed: 'Member removed; their connected apps were revoked.',
+  cancelled: 'Invitation cancelled.',
+};
+
+/** Lines of a textarea, without blanks. */
+const lines = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean),
+  );
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : [v].flat()));
+
+/** The policy form as the admin submitted it, into the same change the API takes. */
+const policyForm = z
+  .object({
+    mcp_enabled: z.string().optional(),
+    allowed_redirect_uris: lines,
+    allowed_client_ids: lines,
+    scope_ceiling: list,
+  })
+  .transform((f) => ({
+    mcp_enabled: f.mcp_enabled === 'on',
+    allowed_redirect_uris: f.allowed_redirect_uris,
+    allowed_client_ids: f.allowed_client_ids,
+    scope_ceiling: f.scope_ceiling,
+  }));
+
+/**
+ * Workspace administration as pages under /admin: the same operations as /api/v1, for a
+ * workspace's admins only (404 for everyone else), each form CSRF-protected.
+ */
+export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, { config, db }) => {
+  const secure = new URL(config.issuer).protocol === 'https:';
+  const origin = new URL(config.issuer).origin;
+  const send = (reply: FastifyReply, page: RenderedPage, status = 200) =>
+    reply.status(status).headers(page.headers).send(page.body);
+  const params = (request: FastifyRequest) => request.params as { id: string; userId?: string };
+  const body = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;
+
+  app.addHook(
+    'preHandler',
+    requireUser(db, (request, reply) =>
+      reply.redirect(`/login?return_to=${encodeURIComponent(request.url)}`, 303),
+    ),
+  );
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'POST') return;
+    const csrf = body(request).csrf;
+    if (!isValidCsrf(request, typeof csrf === 'string' ? csrf : undefined, origin)) {
+      return send(
+        reply,
+        errorPage(
+          'Request refused',
+          'This form was not submitted from this page (CSRF check failed).',
+          'Reload the page and try again.',
+        ),
+        403,
+      );
+    }
+  });
+
+  const settings = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    workspaceId: string,
+    error?: string,
+  ) => {
+    const user = request.user!;
+    const workspace = await adminWorkspace(db, user.id, workspaceId);
+    const notice = NOTICES[String((request.query as Record<string, unknown>).done ?? '')];
+    const page = settingsPage({
+      email: user.email,
+      csrf: csrfToken(request, reply, secure),
+      workspace,
+      policy: await getPolicy(db, workspace.id),
+      ...(await listMembers(db, workspace.id)),
+      ...(notice && !error ? { notice } : {}),
+      ...(error ? { error } : {}),
+    });
+    return send(reply, page, error ? 400 : 200);
+  };
+  const done = (reply: FastifyReply, workspaceId: string, what: string) =>
+    reply.redirect(`/admin/workspaces/${workspaceId}?done=${what}`, 303);
+
+  app.get('/admin', async (request, reply) => {
+    const user = request.user!;
+    const page = adminHomePage({
+      email: user.email,
+      csrf: csrfToken(request, reply, secure),
+      workspaces: await adminWorkspacesOf(db, user.id),
+    });
+    return send(reply, page);
+  });
+
+  app.get('/admin/workspaces/:id', async (request, reply) => settings(request, reply, params(request).id));
+
+  app.post('/admin/workspaces/:id/policy', async (request, reply) => {
+    const workspace = await adminWorkspace(db, request.user!.id, params(request).id);
+    const change = policyChange.safeParse(policyForm.parse(body(request)));
+    if (!change.success) return settings(request, reply, workspace.id, messages(change.error));
+    await updatePolicy(db, { actorUserId: request.user!.id, workspaceId: workspace.id, change: change.data });
+    return done(reply, workspace.id, 'policy');
+  });
+
+  app.post('/admin/workspaces/:id/members', async (request, reply) => {
+    const workspace = await adminWorkspace(db, request.user!.id, params(request).id);
+    const invite = inviteInput.safeParse({ email: body(request).email, role: body(request).role });
+    if (!invite.success) return settings(request, reply, workspace.id, messages(invite.error));
+    const result = await inviteMember(db, {
+      actorUserId: request.user!.id,
+      workspaceId: workspace.id,
+      ...invite.data,
+    });
+    return done(reply, workspace.id, result);
+  });
+
+  app.post('/admin/workspaces/:id/members/:userId/role', async (request, reply) => {
+    const workspace = await adminWorkspace(db, request.user!.id, params(request).id);
+    const role = roleInput.safeParse({ role: body(request).role });
+    if (!role.success) return settings(request, reply, workspace.id, messages(role.error));
+    await changeRole(db, {
+      actorUserId: request.user!.id,
+      workspaceId: workspace.id,
+      userId: params(request).userId!,
+      role: role.data.role,
+    });
+    return done(reply, workspace.id, 'role');
+  });
+
+  app.post('/admin/workspaces/:id/members/:userId/remove', async (request, reply) => {
+    const workspace = await adminWorkspace(db, request.user!.id, params(request).id);
+    await removeMember(db, {
+      actorUserId: request.user!.id,
+      workspaceId: workspace.id,
+      userId: params(request).userId!,
+      accessTokenTtl: config.ttl.accessToken,
+    });
+    return done(reply, workspace.id, 'removed');
+  });
+
+  app.post('/admin/workspaces/:id/invitations/cancel', async (request, reply) => {
+    const workspace = await adminWorkspace(db, request.user!.id, params(request).id);
+    await cancelInvitation(db, {
+      actorUserId: request.user!.id,
+      workspaceId: workspace.id,
+      email: String(body(request).email ?? ''),
+    });
+    return done(reply, workspace.id, 'cancelled');
+  });
+
+  app.get('/admin/workspaces/:id/audit', async (request, reply) => {
+    const user = request.user!;
+    const workspace = await adminWorkspace(db, user.id, params(request).id);
+    const page = auditPage({
+      email: user.email,
+      csrf: csrfToken(request, reply, secure),
+      workspace,
+      events: await listAudit(db, workspace.id),
+    });
+    return send(reply, page);
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    if (error instanceof WorkspaceError) {
+      if (error.status === 404)
+        return send(
+          reply,
+          errorPage('Not found', 'There is nothing here.', undefined, {
+            href: '/admin',
+            label: 'Your workspaces',
+          }),
+          404,
+        );
+      // A refused change (last admin, already a member) shows on the page it was made from.
+      const workspaceId = params(request).id;
+      if (workspaceId) return settings(request, reply, workspaceId, error.message);
+    }
+    request.log.error({ err: error }, 'admin request failed');
+    return send(
+      reply,
+      errorPage('Something went wrong', 'The change could not be made.', 'Try again in a moment.'),
+      500,
+    );
+  });
+};
+
+function messages(error: z.ZodError): string {
+  return error.issues.map((i) => i.message).join(' ');
+}

@@ -1,0 +1,132 @@
+import { ENCLAVE_SCOPES, SCOPE_DESCRIPTIONS } from '@enclavia/contract';
+import { type Html, html } from '../web/html.js';
+import { type RenderedPage, renderPage } from '../web/page.js';
+import type { WorkspacePolicy } from '../workspaces/index.js';
+
+interface Workspace {
+  id: string;
+  name: string;
+}
+
+function shell(p: {
+  title: string;
+  email: string;
+  csrf: string;
+  workspace?: Workspace;
+  body: Html;
+}): RenderedPage {
+  const nav = p.workspace
+    ? html`<nav><a href="/admin/workspaces/${p.workspace.id}">Workspace settings</a> · <a href="/admin/workspaces/${p.workspace.id}/audit">Audit log</a> · <a href="/admin">All workspaces</a></nav>`
+    : '';
+  return renderPage({
+    title: p.title,
+    content: html`<p class="muted">Signed in as ${p.email}
+<form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="${p.csrf}"><button type="submit">Sign out</button></form></p>
+${nav}
+<h1>${p.title}</h1>
+${p.body}`,
+  });
+}
+
+export function adminHomePage(p: { email: string; csrf: string; workspaces: Workspace[] }): RenderedPage {
+  const body =
+    p.workspaces.length === 0
+      ? html`<p>You are not an admin of any workspace.</p>`
+      : html`<ul>${p.workspaces.map(
+          (w) =>
+            html`<li><strong>${w.name}</strong>: <a href="/admin/workspaces/${w.id}">Workspace settings</a> · <a href="/admin/workspaces/${w.id}/audit">Audit log</a></li>`,
+        )}</ul>`;
+  return shell({ title: 'Workspaces you administer', email: p.email, csrf: p.csrf, body });
+}
+
+export interface SettingsView {
+  email: string;
+  csrf: string;
+  workspace: Workspace;
+  policy: WorkspacePolicy;
+  members: Array<{ userId: string; email: string; role: string }>;
+  invitations: Array<{ email: string; role: string }>;
+  notice?: string;
+  error?: string;
+}
+
+export function settingsPage(p: SettingsView): RenderedPage {
+  const csrf = html`<input type="hidden" name="csrf" value="${p.csrf}">`;
+  const base = `/admin/workspaces/${p.workspace.id}`;
+  const roleSelect = (current: string) =>
+    html`<select name="role" aria-label="Role">${['member', 'admin'].map(
+      (r) => html`<option value="${r}"${r === current ? html` selected` : ''}>${r}</option>`,
+    )}</select>`;
+  const body = html`<p class="muted">${p.workspace.name}</p>
+${p.notice ? html`<p class="notice" role="status">${p.notice}</p>` : ''}
+${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
+<h2>MCP policy</h2>
+<form method="post" action="${base}/policy">
+  ${csrf}
+  <label><input type="checkbox" name="mcp_enabled" value="on"${p.policy.mcpEnabled ? html` checked` : ''}> MCP integration enabled</label>
+  <label for="allowed_redirect_uris">Allowed redirect URIs</label>
+  <textarea id="allowed_redirect_uris" name="allowed_redirect_uris" rows="5">${p.policy.allowedRedirectUris.join('\n')}</textarea>
+  <p class="muted">One per line. A loopback entry (localhost, 127.0.0.1, [::1]) matches any port.</p>
+  <label for="allowed_client_ids">Allowed OAuth client IDs</label>
+  <textarea id="allowed_client_ids" name="allowed_client_ids" rows="3">${p.policy.allowedClientIds.join('\n')}</textarea>
+  <p class="muted">One per line; empty allows any client. Registered client IDs or client ID metadata document URLs.</p>
+  <fieldset><legend>Scope ceiling</legend>
+  ${ENCLAVE_SCOPES.map(
+    (s) =>
+      html`<label><input type="checkbox" name="scope_ceiling" value="${s}"${p.policy.scopeCeiling.includes(s) ? html` checked` : ''}> ${SCOPE_DESCRIPTIONS[s]} <code>${s}</code></label>`,
+  )}
+  </fieldset>
+  <div class="actions"><button class="primary" type="submit">Save policy</button></div>
+</form>
+<h2>Members</h2>
+<table>
+<thead><tr><th>Email</th><th>Role</th><th></th></tr></thead>
+<tbody>
+${p.members.map(
+  (m) => html`<tr><td>${m.email}</td>
+<td><form method="post" action="${base}/members/${m.userId}/role">${csrf}${roleSelect(m.role)} <button type="submit">Change role</button></form></td>
+<td><form method="post" action="${base}/members/${m.userId}/remove">${csrf}<button type="submit">Remove ${m.email}</button></form></td></tr>`,
+)}
+${p.invitations.map(
+  (i) => html`<tr><td>${i.email} <span class="muted">(invited)</span></td><td>${i.role}</td>
+<td><form method="post" action="${base}/invitations/cancel">${csrf}<input type="hidden" name="email" value="${i.email}"><button type="submit">Cancel invitation for ${i.email}</button></form></td></tr>`,
+)}
+</tbody>
+</table>
+<h2>Invite a member</h2>
+<form method="post" action="${base}/members">
+  ${csrf}
+  <label for="invite_email">Email address</label>
+  <input id="invite_email" name="email" type="email" required>
+  <label for="invite_role">Role</label>
+  <select id="invite_role" name="role"><option value="member">member</option><option value="admin">admin</option></select>
+  <div class="actions"><button class="primary" type="submit">Invite</button></div>
+</form>`;
+  return shell({ title: 'Workspace settings', email: p.email, csrf: p.csrf, workspace: p.workspace, body });
+}
+
+export function auditPage(p: {
+  email: string;
+  csrf: string;
+  workspace: Workspace;
+  events: Array<{
+    at: Date;
+    actor: string | null;
+    actorClientId: string | null;
+    action: string;
+    target: string | null;
+    before: unknown;
+    after: unknown;
+  }>;
+}): RenderedPage {
+  const json = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));
+  const body = html`<p class="muted">${p.workspace.name}</p>
+<table>
+<thead><tr><th>When</th><th>Who</th><th>What</th><th>Target</th><th>Before</th><th>After</th></tr></thead>
+<tbody>${p.events.map(
+    (e) =>
+      html`<tr><td>${e.at.toISOString()}</td><td>${e.actor ?? ''}${e.actorClientId ? html` <span class="muted">via ${e.actorClientId}</span>` : ''}</td><td>${e.action}</td><td>${e.target ?? ''}</td><td><code>${json(e.before)}</code></td><td><code>${json(e.after)}</code></td></tr>`,
+  )}</tbody>
+</table>`;
+  return shell({ title: 'Audit log', email: p.email, csrf: p.csrf, workspace: p.workspace, body });
+}

@@ -1,0 +1,162 @@
+import type { Database } from '@enclavia/db';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { workspacesOf } from '../accounts.js';
+import type { AuthConfig } from '../config.js';
+import { requireUser } from '../session/require-user.js';
+import { csrfToken, isValidCsrf } from '../web/csrf.js';
+import {
+  adminWorkspace,
+  cancelInvitation,
+  changeRole,
+  getPolicy,
+  inviteInput,
+  inviteMember,
+  listAudit,
+  listMembers,
+  policyChange,
+  removeMember,
+  roleInput,
+  updatePolicy,
+  WorkspaceError,
+  type WorkspacePolicy,
+} from '../workspaces/index.js';
+
+export interface ApiRoutesOptions {
+  config: AuthConfig;
+  db: Database;
+}
+
+const workspaceParams = z.object({ id: z.string() });
+const memberParams = z.object({ id: z.string(), userId: z.string() });
+const invitationParams = z.object({ id: z.string(), email: z.string() });
+
+function policyJson(p: WorkspacePolicy) {
+  return {
+    mcp_enabled: p.mcpEnabled,
+    allowed_redirect_uris: p.allowedRedirectUris,
+    allowed_client_ids: p.allowedClientIds,
+    scope_ceiling: p.scopeCeiling,
+  };
+}
+
+/**
+ * The admin operations as JSON under /api/v1, for the signed-in browser session. Changes need the
+ * `X-CSRF-Token` header (from GET /api/v1/session). Only a workspace's admins reach it; for
+ * anyone else it does not exist (404).
+ */
+export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, { config, db }) => {
+  const secure = new URL(config.issuer).protocol === 'https:';
+  const origin = new URL(config.issuer).origin;
+  const actor = (request: FastifyRequest) => request.user!.id;
+  const workspaceOf = async (request: FastifyRequest) =>
+    adminWorkspace(db, actor(request), workspaceParams.parse(request.params).id);
+
+  app.addHook(
+    'preHandler',
+    requireUser(db, (_request, reply) =>
+      reply
+        .status(401)
+        .send({ error: 'unauthorized', message: 'Sign in first: open /login in this browser.' }),
+    ),
+  );
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD') return;
+    const header = request.headers['x-csrf-token'];
+    if (!isValidCsrf(request, typeof header === 'string' ? header : undefined, origin)) {
+      return reply.status(403).send({
+        error: 'csrf_failed',
+        message: 'Send the X-CSRF-Token header with the csrf_token from GET /api/v1/session.',
+      });
+    }
+  });
+
+  app.get('/api/v1/session', async (request, reply) => ({
+    user: request.user,
+    csrf_token: csrfToken(request, reply, secure),
+  }));
+
+  app.get('/api/v1/workspaces', async (request) => ({ workspaces: await workspacesOf(db, actor(request)) }));
+
+  app.get('/api/v1/workspaces/:id/policy', async (request) => {
+    const workspace = await workspaceOf(request);
+    return { workspace, policy: policyJson(await getPolicy(db, workspace.id)) };
+  });
+
+  app.patch('/api/v1/workspaces/:id/policy', async (request) => {
+    const workspace = await workspaceOf(request);
+    const change = policyChange.parse(request.body ?? {});
+    const policy = await updatePolicy(db, { actorUserId: actor(request), workspaceId: workspace.id, change });
+    return { workspace, policy: policyJson(policy) };
+  });
+
+  app.get('/api/v1/workspaces/:id/members', async (request) => {
+    const workspace = await workspaceOf(request);
+    return { workspace, ...(await listMembers(db, workspace.id)) };
+  });
+
+  app.post('/api/v1/workspaces/:id/members', async (request, reply) => {
+    const workspace = await workspaceOf(request);
+    const { email, role } = inviteInput.parse(request.body ?? {});
+    const result = await inviteMember(db, {
+      actorUserId: actor(request),
+      workspaceId: workspace.id,
+      email,
+      role,
+    });
+    return reply.status(result === 'added' ? 201 : 202).send({ result, email, role });
+  });
+
+  app.patch('/api/v1/workspaces/:id/members/:userId', async (request) => {
+    const workspace = await workspaceOf(request);
+    const { userId } = memberParams.parse(request.params);
+    const { role } = roleInput.parse(request.body ?? {});
+    await changeRole(db, { actorUserId: actor(request), workspaceId: workspace.id, userId, role });
+    return { user_id: userId, role };
+  });
+
+  app.delete('/api/v1/workspaces/:id/members/:userId', async (request, reply) => {
+    const workspace = await workspaceOf(request);
+    const { userId } = memberParams.parse(request.params);
+    await removeMember(db, {
+      actorUserId: actor(request),
+      workspaceId: workspace.id,
+      userId,
+      accessTokenTtl: config.ttl.accessToken,
+    });
+    return reply.status(204).send();
+  });
+
+  app.delete('/api/v1/workspaces/:id/invitations/:email', async (request, reply) => {
+    const workspace = await workspaceOf(request);
+    const { email } = invitationParams.parse(request.params);
+    await cancelInvitation(db, { actorUserId: actor(request), workspaceId: workspace.id, email });
+    return reply.status(204).send();
+  });
+
+  app.get('/api/v1/workspaces/:id/audit', async (request) => {
+    const workspace = await workspaceOf(request);
+    return { workspace, events: await listAudit(db, workspace.id) };
+  });
+
+  // The one place errors of this API become responses.
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof WorkspaceError)
+      return reply.status(error.status).send({ error: error.code, message: error.message });
+    if (error instanceof z.ZodError) {
+      return reply.status(400).send({
+        error: 'invalid_request',
+        message: error.issues
+          .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+          .join('; '),
+        issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      });
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.status(status).send({ error: 'invalid_request', message: (error as Error).message });
+    }
+    request.log.error({ err: error }, 'api request failed');
+    return reply.status(500).send({ error: 'server_error', message: 'Something went wrong.' });
+  });
+};
