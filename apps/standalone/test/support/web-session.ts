@@ -1,0 +1,52 @@
+import { CookieJar } from './consent.js';
+
+export interface ApiSession {
+  /** Calls /api/v1 as this signed-in browser; `csrf: false` leaves the CSRF header out. */
+  api(method: string, path: string, body?: unknown, options?: { csrf?: false | string }): Promise<Response>;
+  userId: string;
+}
+
+/** Signs in to the dashboard with the development login, over HTTP, as a browser would. */
+export async function signInToDashboard(issuer: string, email: string): Promise<ApiSession> {
+  const jar = new CookieJar();
+  const loginUrl = new URL('/login?return_to=/admin', issuer);
+  const page = await fetch(loginUrl);
+  jar.store(loginUrl, page.headers.getSetCookie());
+  const csrf = (await page.text()).match(/name="csrf" value="([^"]+)"/)![1]!;
+  const post = new URL('/login/dev', issuer);
+  const signedIn = await fetch(post, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: jar.header(post), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ csrf, email, return_to: '/admin' }),
+  });
+  if (signedIn.status !== 303) throw new Error(`dashboard sign-in failed: ${signedIn.status}`);
+  jar.store(post, signedIn.headers.getSetCookie());
+
+  const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const url = new URL(path, issuer);
+    return fetch(url, {
+      method,
+      headers: {
+        cookie: jar.header(url),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  };
+  const session = (await (await call('GET', '/api/v1/session')).json()) as {
+    user: { id: string };
+    csrf_token: string;
+  };
+  return {
+    userId: session.user.id,
+    api: (method, path, body, options = {}) =>
+      call(
+        method,
+        path,
+        body,
+        options.csrf === false ? {} : { 'x-csrf-token': options.csrf ?? session.csrf_token },
+      ),
+  };
+}
