@@ -22,6 +22,8 @@ beforeAll(async () => {
   bobWs = await personalWorkspace(bob);
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: test assertions read whatever the API answered.
+const json = (r: Response) => r.json() as Promise<any>;
 const body = async (r: Response) => (await r.json()) as { error: string; message: string };
 
 describe('the admin API', () => {
@@ -32,7 +34,7 @@ describe('the admin API', () => {
   });
 
   it('starts a workspace with the contract defaults, and changes and audits the policy', async () => {
-    const initial = await (await alice.api('GET', `/api/v1/workspaces/${aliceWs}/policy`)).json();
+    const initial = await json(alice.api('GET', `/api/v1/workspaces/${aliceWs}/policy`));
     expect(initial.policy).toEqual({
       mcp_enabled: true,
       allowed_redirect_uris: [
@@ -48,8 +50,8 @@ describe('the admin API', () => {
       scope_ceiling: ['enclaves:read'],
     });
     expect(changed.status).toBe(200);
-    expect((await changed.json()).policy.scope_ceiling).toEqual(['enclaves:read']);
-    const { events } = await (await alice.api('GET', `/api/v1/workspaces/${aliceWs}/audit`)).json();
+    expect((await json(changed)).policy.scope_ceiling).toEqual(['enclaves:read']);
+    const { events } = await json(alice.api('GET', `/api/v1/workspaces/${aliceWs}/audit`));
     expect(events[0]).toMatchObject({
       actor: 'alice@example.com',
       action: 'policy.updated',
@@ -134,7 +136,7 @@ describe('the admin API', () => {
     async (method, route, input) => {
       const response = await alice.api(method, path(bobWs, route, bob.userId), input);
       expect(response.status).toBe(404);
-      const policy = await (await bob.api('GET', `/api/v1/workspaces/${bobWs}/policy`)).json();
+      const policy = await json(bob.api('GET', `/api/v1/workspaces/${bobWs}/policy`));
       expect(policy.policy.mcp_enabled).toBe(true);
     },
   );
@@ -156,12 +158,12 @@ describe('the admin API', () => {
     });
     expect(invited.status).toBe(202);
     const carol = await signInToDashboard(env.stack.issuer, 'carol@example.com');
-    const { workspaces } = await (await carol.api('GET', '/api/v1/workspaces')).json();
+    const { workspaces } = await json(carol.api('GET', '/api/v1/workspaces'));
     expect(workspaces).toContainEqual(expect.objectContaining({ id: aliceWs, role: 'member' }));
     // A member is not an admin: the workspace does not exist for her admin API.
     expect((await carol.api('GET', `/api/v1/workspaces/${aliceWs}/policy`)).status).toBe(404);
 
-    const members = await (await alice.api('GET', `/api/v1/workspaces/${aliceWs}/members`)).json();
+    const members = await json(alice.api('GET', `/api/v1/workspaces/${aliceWs}/members`));
     expect(members.members.map((m: { email: string }) => m.email).sort()).toEqual([
       'alice@example.com',
       'carol@example.com',
@@ -171,7 +173,7 @@ describe('the admin API', () => {
     });
     expect(promoted.status).toBe(200);
     expect((await carol.api('GET', `/api/v1/workspaces/${aliceWs}/policy`)).status).toBe(200);
-    const { events } = await (await alice.api('GET', `/api/v1/workspaces/${aliceWs}/audit`)).json();
+    const { events } = await json(alice.api('GET', `/api/v1/workspaces/${aliceWs}/audit`));
     expect(events.map((e: { action: string }) => e.action)).toEqual(
       expect.arrayContaining(['member.invited', 'member.joined', 'member.role_changed']),
     );
