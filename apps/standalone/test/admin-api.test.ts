@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: test assertions read whatever the API answered.
-const json = (r: Response) => r.json() as Promise<any>;
+const json = async (r: Response | Promise<Response>): Promise<any> => (await r).json();
 const body = async (r: Response) => (await r.json()) as { error: string; message: string };
 
 describe('the admin API', () => {
