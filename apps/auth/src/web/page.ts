@@ -25,6 +25,7 @@ const STYLE = `
   h2 { font-size: 1.05rem; margin: 1.5rem 0 .5rem; }
   nav { margin: 0 0 1rem; }
   form.inline { display: inline; }
+  td select { width: auto; }
   .notice { padding: .6rem .8rem; border-radius: 8px; background: #2ea04322; border: 1px solid #2ea043; }
   form.upstream { margin: .5rem 0; }
   form.upstream button { width: 100%; }
