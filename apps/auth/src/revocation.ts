@@ -1,7 +1,7 @@
 import { REVOCATION_CHANNEL } from '@enclavia/contract';
-import { type Database, grants, inArray, notify, oidcModels, revokedGrants } from '@enclavia/db';
+import { type Executor, grants, inArray, notify, oidcModels, revokedGrants } from '@enclavia/db';
 
-type Executor = Database | Parameters<Parameters<Database['transaction']>[0]>[0];
+
 
 /**
  * Revokes grants everywhere at once: their refresh tokens and codes are deleted here, and the MCP

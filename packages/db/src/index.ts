@@ -1,4 +1,5 @@
-export { and, asc, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+export { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
+export { type AuditEntry, type Executor, listAudit, recordAudit } from './audit.js';
 export {
   type Database,
   type DatabaseHandle,

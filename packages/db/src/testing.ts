@@ -56,6 +56,17 @@ export class TestDatabase {
     this.handle = await openDatabase(this.options);
   }
 
+  /** Another handle on the same data, with its own connections, as a second process would have (PostgreSQL only). */
+  async reopenSeparately(): Promise<DatabaseHandle> {
+    if ('dataDir' in this.options) throw new Error('the embedded database cannot be opened twice at once');
+    return openDatabase(this.options);
+  }
+
+  /** The environment a child process needs to open this database (close it here first on PGlite). */
+  get childEnv(): Record<string, string> {
+    return 'url' in this.options ? { DATABASE_URL: this.options.url } : { DATA_DIR: this.options.dataDir ?? '' };
+  }
+
   async close(): Promise<void> {
     await this.handle.close();
     await this.dispose();

@@ -1,6 +1,6 @@
 import { and, type Database, desc, enclaves, eq } from '@enclavia/db';
 
-export type EnclaveState = (typeof enclaves.state.enumValues)[number];
+import type { EnclaveState } from './states.js';
 
 export interface EnclaveSummary {
   id: string;

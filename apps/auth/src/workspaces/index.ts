@@ -1,5 +1,5 @@
+export { listAudit } from '@enclavia/db';
 export { adminWorkspace, adminWorkspacesOf } from './access.js';
-export { listAudit } from './audit.js';
 export { WorkspaceError, workspaceNotFound } from './errors.js';
 export {
   cancelInvitation,

@@ -1,7 +1,17 @@
-import { and, type Database, eq, grants, invitations, memberships, sql, users } from '@enclavia/db';
+import {
+  and,
+  type Database,
+  type Executor,
+  eq,
+  grants,
+  invitations,
+  memberships,
+  recordAudit,
+  sql,
+  users,
+} from '@enclavia/db';
 import { z } from 'zod';
 import { revokeGrants } from '../revocation.js';
-import { type Executor, recordAudit } from './audit.js';
 import { WorkspaceError } from './errors.js';
 
 export type Role = 'admin' | 'member';

@@ -1,8 +1,7 @@
 import { ENCLAVE_SCOPES, type EnclaveScope } from '@enclavia/contract';
-import { type Database, eq, workspacePolicies } from '@enclavia/db';
+import { type Database, type Executor, eq, recordAudit, workspacePolicies } from '@enclavia/db';
 import { z } from 'zod';
 import { loopbackMatch } from '../oidc/client-policy.js';
-import { type Executor, recordAudit } from './audit.js';
 
 export interface WorkspacePolicy {
   mcpEnabled: boolean;

@@ -1,4 +1,6 @@
-import { auditEvents, type Database, desc, eq, users } from '@enclavia/db';
+import { desc, eq } from 'drizzle-orm';
+import type { Database } from './client.js';
+import { auditEvents, users } from './schema/index.js';
 
 export type Executor = Database | Parameters<Parameters<Database['transaction']>[0]>[0];
 
