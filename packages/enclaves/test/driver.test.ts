@@ -106,7 +106,7 @@ describe('the local driver', () => {
     const second: DatabaseHandle =
       database.kind === 'postgres'
         ? await database.reopenSeparately()
-        : { ...database, close: async () => {} };
+        : { db: database.db, kind: database.kind, listen: database.listen, close: async () => {} };
     const drivers: EnclaveDriver[] = [
       startLocalDriver({ db: database.db, timings: { ...fast, pollMs: 5 } }),
       startLocalDriver({ db: second.db, timings: { ...fast, pollMs: 5 } }),
