@@ -1,8 +1,6 @@
 import { REVOCATION_CHANNEL } from '@enclavia/contract';
 import { type Executor, grants, inArray, notify, oidcModels, revokedGrants } from '@enclavia/db';
 
-
-
 /**
  * Revokes grants everywhere at once: their refresh tokens and codes are deleted here, and the MCP
  * server learns the grant ids by NOTIFY (and by its periodic resync) so it refuses their access

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { startRevocationList } from './auth/revocations.js';
 import { createAccessTokenVerifier } from './auth/verify-access-token.js';
 import type { McpConfig } from './config.js';
+import { startDriver } from './driver.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { protectedResourceRoutes } from './routes/protected-resource.js';
 
@@ -30,6 +31,10 @@ export async function buildMcpApp({
     onError: (error) => app.log.error({ err: error }, 'revocation resync failed'),
   });
   app.addHook('onClose', () => revocations.close());
+  const driver = startDriver(config, db, (error) =>
+    app.log.error({ err: error }, 'enclave driver step failed'),
+  );
+  app.addHook('onClose', () => driver.close());
   const verify = createAccessTokenVerifier({
     issuer: config.issuer,
     audience: config.resource,
@@ -42,6 +47,7 @@ export async function buildMcpApp({
   await app.register(protectedResourceRoutes, { config });
   await app.register(mcpRoutes, {
     db,
+    driver,
     allowedOrigins: new Set([new URL(config.resource).origin, ...config.allowedOrigins]),
     path: new URL(config.resource).pathname,
     resourceMetadata,

@@ -13,7 +13,10 @@ import {
   seconds,
 } from '@enclavia/config';
 import { canonicalResource } from '@enclavia/contract';
+import type { LocalDriverTimings } from '@enclavia/enclaves';
 import { z } from 'zod';
+
+const milliseconds = z.coerce.number().int().min(0);
 
 const schema = z.object({
   ...databaseEnv,
@@ -29,6 +32,13 @@ const schema = z.object({
   MCP_TRUST_PROXY: booleanFlag.default(false),
   /** How often the in-memory list of revoked grants is reloaded in full, besides NOTIFY. */
   REVOCATION_RESYNC_SECONDS: seconds.default(30),
+  /** `local` simulates enclaves in this process; `none` leaves them to another process's driver. */
+  ENCLAVE_DRIVER: z.enum(['local', 'none']).default('local'),
+  /** The local driver's phase timings, in milliseconds. */
+  ENCLAVE_PULL_MS: milliseconds.default(2000),
+  ENCLAVE_BUILD_MS: milliseconds.default(5000),
+  ENCLAVE_STOP_MS: milliseconds.default(2000),
+  ENCLAVE_POLL_MS: milliseconds.default(500),
   /** Browser origins allowed to call the MCP endpoint, comma-separated; MCP Inspector's by default. */
   MCP_ALLOWED_ORIGINS: z
     .string()
@@ -53,6 +63,8 @@ export interface McpConfig {
   trustProxy: boolean;
   allowedOrigins: string[];
   revocationResyncSeconds: number;
+  enclaveDriver: 'local' | 'none';
+  enclaveTimings: LocalDriverTimings;
 }
 
 export function loadMcpConfig(env: Env = process.env): McpConfig {
@@ -68,6 +80,13 @@ export function loadMcpConfig(env: Env = process.env): McpConfig {
     trustProxy: e.MCP_TRUST_PROXY,
     allowedOrigins: e.MCP_ALLOWED_ORIGINS,
     revocationResyncSeconds: e.REVOCATION_RESYNC_SECONDS,
+    enclaveDriver: e.ENCLAVE_DRIVER,
+    enclaveTimings: {
+      pullMs: e.ENCLAVE_PULL_MS,
+      buildMs: e.ENCLAVE_BUILD_MS,
+      stopMs: e.ENCLAVE_STOP_MS,
+      pollMs: e.ENCLAVE_POLL_MS,
+    },
   };
   assertProductionSafe(config.nodeEnv, [
     httpsRule('MCP_PUBLIC_URL', config.resource),

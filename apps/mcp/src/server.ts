@@ -1,6 +1,8 @@
+import { EnclaveError } from '@enclavia/enclaves';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import type { ToolContext } from './tools/define-tool.js';
+import { type ToolContext, type ToolDefinition, toolError } from './tools/define-tool.js';
 import { toolsAllowed } from './tools/index.js';
 
 // Building an Ajv per server costs more than the rest of a request; one is shared (perf.md §3).
@@ -27,8 +29,23 @@ export function createMcpServer(ctx: ToolContext): McpServer {
         outputSchema: tool.outputSchema,
         annotations: tool.annotations,
       },
-      (input: unknown) => tool.handler(input as never, ctx),
+      (input: unknown) => runTool(tool, input, ctx),
     );
   }
   return server;
+}
+
+/** The one place a tool's domain error becomes a result the model can act on. */
+// biome-ignore lint/suspicious/noExplicitAny: any tool.
+async function runTool(
+  tool: ToolDefinition<any, any>,
+  input: unknown,
+  ctx: ToolContext,
+): Promise<CallToolResult> {
+  try {
+    return await tool.handler(input as never, ctx);
+  } catch (error) {
+    if (error instanceof EnclaveError) return toolError(error.message, error.hint);
+    throw error;
+  }
 }

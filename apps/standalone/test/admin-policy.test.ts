@@ -136,7 +136,7 @@ describe('workspace policy, set by an admin in the browser', () => {
     await setPolicy(admin, { ceiling: ['enclaves:write'] });
     const { client } = await connect(browser.context, 'alice@example.com');
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['mcp_whoami']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['enclave_create', 'enclave_stop', 'mcp_whoami']);
     const me = (await client.callTool({ name: 'mcp_whoami', arguments: {} })).structuredContent as {
       scopes: string[];
     };

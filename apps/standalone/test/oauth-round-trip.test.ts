@@ -21,7 +21,15 @@ describe('the MCP SDK client, through OAuth, to a tool', () => {
     const client = await connectWithOAuth(env.stack.mcpUrl, provider);
 
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['enclave_list', 'mcp_whoami']);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'enclave_create',
+      'enclave_destroy',
+      'enclave_list',
+      'enclave_logs',
+      'enclave_status',
+      'enclave_stop',
+      'mcp_whoami',
+    ]);
 
     const result = await client.callTool({ name: 'mcp_whoami', arguments: {} });
     expect(result.isError).toBeFalsy();

@@ -64,7 +64,9 @@ export class TestDatabase {
 
   /** The environment a child process needs to open this database (close it here first on PGlite). */
   get childEnv(): Record<string, string> {
-    return 'url' in this.options ? { DATABASE_URL: this.options.url } : { DATA_DIR: this.options.dataDir ?? '' };
+    return 'url' in this.options
+      ? { DATABASE_URL: this.options.url }
+      : { DATA_DIR: this.options.dataDir ?? '' };
   }
 
   async close(): Promise<void> {

@@ -42,5 +42,13 @@ it("MCP Inspector's CLI completes OAuth and lists the tools", async () => {
   const names = (JSON.parse(stdout) as { result: { tools: Array<{ name: string }> } }).result.tools.map(
     (t) => t.name,
   );
-  expect(names.sort()).toEqual(['enclave_list', 'mcp_whoami']);
+  expect(names.sort()).toEqual([
+    'enclave_create',
+    'enclave_destroy',
+    'enclave_list',
+    'enclave_logs',
+    'enclave_status',
+    'enclave_stop',
+    'mcp_whoami',
+  ]);
 });

@@ -1,4 +1,5 @@
 import type { Database } from '@enclavia/db';
+import type { EnclaveDriver } from '@enclavia/enclaves';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { requireBearer } from '../auth/bearer.js';
@@ -10,6 +11,7 @@ import { originPolicy } from './origin-policy.js';
 
 export interface McpRouteOptions {
   db: Database;
+  driver: EnclaveDriver;
   allowedOrigins: ReadonlySet<string>;
   path: string;
   resourceMetadata: string;
@@ -19,7 +21,7 @@ export interface McpRouteOptions {
 /** The Streamable HTTP endpoint, stateless: every request is authenticated and served on its own. */
 export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
   app,
-  { db, allowedOrigins, path, resourceMetadata, verify },
+  { db, driver, allowedOrigins, path, resourceMetadata, verify },
 ) => {
   app.addHook('onRequest', originPolicy(allowedOrigins));
   app.addHook('preHandler', requireBearer({ verify, resourceMetadata }));
@@ -41,7 +43,7 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
         .send({ error: 'insufficient_scope', error_description: description });
     }
 
-    const server = createMcpServer({ db, auth });
+    const server = createMcpServer({ db, auth, driver });
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,

@@ -1,5 +1,6 @@
 import type { EnclaveScope } from '@enclavia/contract';
 import type { Database } from '@enclavia/db';
+import type { EnclaveDriver } from '@enclavia/enclaves';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import type { VerifiedAuth } from '../auth/verify-access-token.js';
@@ -7,6 +8,13 @@ import type { VerifiedAuth } from '../auth/verify-access-token.js';
 export interface ToolContext {
   db: Database;
   auth: VerifiedAuth;
+  /** Runs the enclaves: schedules and takes the steps after a user's change. */
+  driver: EnclaveDriver;
+}
+
+/** The acting user and client, for the audit log. */
+export function actorOf(ctx: ToolContext) {
+  return { userId: ctx.auth.extra.userId, clientId: ctx.auth.clientId };
 }
 
 export interface ToolDefinition<

@@ -1,17 +1,15 @@
-import { listEnclaves } from '@enclavia/enclaves';
+import { ENCLAVE_STATES, listEnclaves } from '@enclavia/enclaves';
 import { z } from 'zod';
 import { defineTool, structured } from './define-tool.js';
-
-const STATES = ['pending', 'building', 'running', 'stopping', 'stopped', 'failed', 'destroyed'] as const;
 
 export const enclaveList = defineTool({
   name: 'enclave_list',
   title: 'List enclaves',
   description:
-    "Lists the enclaves of the connected workspace, newest first, with each one's id, name, image, instance type and state. Pass `state` to see only enclaves in that state, e.g. `running`.",
+    "Lists the enclaves of the connected workspace, newest first, with each one's id, name, image, instance type and state. Pass `state` to see only enclaves in that state, e.g. `running`. Use the ids with enclave_status, enclave_logs, enclave_stop and enclave_destroy.",
   scope: 'enclaves:read',
   inputSchema: {
-    state: z.enum(STATES).optional().describe('Only list enclaves in this state'),
+    state: z.enum(ENCLAVE_STATES).optional().describe('Only list enclaves in this state'),
   },
   outputSchema: {
     enclaves: z.array(
@@ -20,7 +18,7 @@ export const enclaveList = defineTool({
         name: z.string().nullable(),
         image: z.string(),
         instance_type: z.string(),
-        state: z.enum(STATES),
+        state: z.enum(ENCLAVE_STATES),
         created_at: z.string(),
       }),
     ),

@@ -1,4 +1,14 @@
-import { bigint, bigserial, index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users, workspaces } from './identity.js';
 
 export const enclaveState = pgEnum('enclave_state', [
