@@ -38,7 +38,7 @@ export async function buildMcpApp({
   const verify = createAccessTokenVerifier({
     issuer: config.issuer,
     audience: config.resource,
-    jwksUrl: config.jwksUrl,
+    keys: { jwksUrl: config.jwksUrl },
     isRevoked: revocations.isRevoked,
   });
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);

@@ -39,6 +39,8 @@ const schema = z.object({
   ENCLAVE_BUILD_MS: milliseconds.default(5000),
   ENCLAVE_STOP_MS: milliseconds.default(2000),
   ENCLAVE_POLL_MS: milliseconds.default(500),
+  /** The bearer token of `enclavia-mcp --transport stdio`: an access token or personal access token. */
+  ENCLAVIA_TOKEN: z.string().optional(),
   /** Browser origins allowed to call the MCP endpoint, comma-separated; MCP Inspector's by default. */
   MCP_ALLOWED_ORIGINS: z
     .string()
@@ -65,6 +67,8 @@ export interface McpConfig {
   revocationResyncSeconds: number;
   enclaveDriver: 'local' | 'none';
   enclaveTimings: LocalDriverTimings;
+  /** Only for stdio. */
+  stdioToken: string | undefined;
 }
 
 export function loadMcpConfig(env: Env = process.env): McpConfig {
@@ -81,6 +85,7 @@ export function loadMcpConfig(env: Env = process.env): McpConfig {
     allowedOrigins: e.MCP_ALLOWED_ORIGINS,
     revocationResyncSeconds: e.REVOCATION_RESYNC_SECONDS,
     enclaveDriver: e.ENCLAVE_DRIVER,
+    stdioToken: e.ENCLAVIA_TOKEN,
     enclaveTimings: {
       pullMs: e.ENCLAVE_PULL_MS,
       buildMs: e.ENCLAVE_BUILD_MS,

@@ -2,6 +2,7 @@ import { EnclaveError } from '@enclavia/enclaves';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import { InvalidTokenError } from './auth/verify-access-token.js';
 import { type ToolContext, type ToolDefinition, toolError } from './tools/define-tool.js';
 import { toolsAllowed } from './tools/index.js';
 
@@ -43,9 +44,16 @@ async function runTool(
   ctx: ToolContext,
 ): Promise<CallToolResult> {
   try {
+    await ctx.reauthorize?.();
     return await tool.handler(input as never, ctx);
   } catch (error) {
     if (error instanceof EnclaveError) return toolError(error.message, error.hint);
+    if (error instanceof InvalidTokenError) {
+      return toolError(
+        `ENCLAVIA_TOKEN is no longer accepted: ${error.message}.`,
+        'Set a new token and restart enclavia-mcp.',
+      );
+    }
     throw error;
   }
 }

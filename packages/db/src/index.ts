@@ -12,4 +12,4 @@ export { hashSecret } from './hash.js';
 export { notify } from './notify.js';
 export { createOidcAdapterFactory, type OidcAdapterOptions } from './oidc-adapter.js';
 export * from './schema/index.js';
-export { loadOrCreateSecret } from './secrets.js';
+export { loadOrCreateSecret, readSecret } from './secrets.js';

@@ -22,7 +22,7 @@ export async function loadOrCreateSecret<T>(
   return stored;
 }
 
-async function readSecret<T>(db: Database, name: string): Promise<T | undefined> {
+export async function readSecret<T>(db: Database, name: string): Promise<T | undefined> {
   const [row] = await db.select().from(serverSecrets).where(eq(serverSecrets.name, name));
   return row ? (row.value as T) : undefined;
 }

@@ -7,6 +7,8 @@ import { type Database, type DatabaseHandle, type DatabaseOptions, openDatabase 
  * survive `restart()`, in `dataDir`.
  */
 export class TestDatabase {
+  private released = false;
+
   private constructor(
     private handle: DatabaseHandle,
     private readonly options: DatabaseOptions,
@@ -52,8 +54,15 @@ export class TestDatabase {
     if ('dataDir' in this.options && !this.options.dataDir) {
       throw new Error('an in-memory test database cannot be restarted; pass a dataDir');
     }
-    await this.handle.close();
+    if (!this.released) await this.handle.close();
     this.handle = await openDatabase(this.options);
+    this.released = false;
+  }
+
+  /** Closes the connection, so another process can open the embedded database; `restart()` resumes. */
+  async release(): Promise<void> {
+    if (!this.released) await this.handle.close();
+    this.released = true;
   }
 
   /** Another handle on the same data, with its own connections, as a second process would have (PostgreSQL only). */
@@ -70,7 +79,7 @@ export class TestDatabase {
   }
 
   async close(): Promise<void> {
-    await this.handle.close();
+    if (!this.released) await this.handle.close();
     await this.dispose();
   }
 }

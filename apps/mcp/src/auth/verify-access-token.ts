@@ -1,6 +1,12 @@
 import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP, CLAIMS } from '@enclavia/contract';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  type JSONWebKeySet,
+  errors as joseErrors,
+  jwtVerify,
+} from 'jose';
 import { z } from 'zod';
 
 /** Who a verified token speaks for. Every MCP request carries exactly one of these. */
@@ -31,7 +37,8 @@ const claimsSchema = z.object({
 export interface VerifierOptions {
   issuer: string;
   audience: string;
-  jwksUrl: string;
+  /** The issuer's public keys: its JWKS URL (cached, refetched on an unknown `kid`), or the keys themselves. */
+  keys: { jwksUrl: string } | { jwks: JSONWebKeySet };
   /** Whether the grant a token was issued under has been revoked since. */
   isRevoked: (grantId: string) => boolean;
 }
@@ -41,8 +48,11 @@ export interface VerifierOptions {
  * fetched again when a token names a key we have not seen), one allowed algorithm, `typ: at+jwt`,
  * exact issuer and audience, expiry, and the claims we rely on.
  */
-export function createAccessTokenVerifier({ issuer, audience, jwksUrl, isRevoked }: VerifierOptions) {
-  const jwks = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+export function createAccessTokenVerifier({ issuer, audience, keys, isRevoked }: VerifierOptions) {
+  const jwks =
+    'jwksUrl' in keys
+      ? createRemoteJWKSet(new URL(keys.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 })
+      : createLocalJWKSet(keys.jwks);
 
   return async function verifyAccessToken(token: string): Promise<VerifiedAuth> {
     let payload: unknown;

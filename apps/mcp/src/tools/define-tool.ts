@@ -10,6 +10,11 @@ export interface ToolContext {
   auth: VerifiedAuth;
   /** Runs the enclaves: schedules and takes the steps after a user's change. */
   driver: EnclaveDriver;
+  /**
+   * Checks again, before each call, that the token is still good: on stdio one token serves the
+   * whole session, so its expiry and revocation are checked per call, not only at start.
+   */
+  reauthorize?: () => Promise<void>;
 }
 
 /** The acting user and client, for the audit log. */
