@@ -45,6 +45,7 @@ describe('the admin API', () => {
       ],
       allowed_client_ids: [],
       scope_ceiling: ['enclaves:read', 'enclaves:write', 'enclaves:destroy'],
+      personal_access_tokens_enabled: true,
     });
     const changed = await alice.api('PATCH', `/api/v1/workspaces/${aliceWs}/policy`, {
       scope_ceiling: ['enclaves:read'],

@@ -19,3 +19,11 @@ export const ACCESS_TOKEN_TYP = 'at+jwt';
 
 /** The one algorithm access tokens are signed with, and the only one the MCP server accepts. */
 export const ACCESS_TOKEN_ALG = 'ES256';
+
+/** Personal access tokens start with this, so both services tell them from JWTs at a glance. */
+export const PERSONAL_ACCESS_TOKEN_PREFIX = 'enclavia_pat_';
+
+/** The key under which a revoked personal access token is announced on `REVOCATION_CHANNEL`. */
+export function personalAccessTokenRevocationKey(id: string): string {
+  return `pat:${id}`;
+}

@@ -59,12 +59,14 @@ const policyForm = z
     allowed_redirect_uris: lines,
     allowed_client_ids: lines,
     scope_ceiling: list,
+    personal_access_tokens_enabled: z.string().optional(),
   })
   .transform((f) => ({
     mcp_enabled: f.mcp_enabled === 'on',
     allowed_redirect_uris: f.allowed_redirect_uris,
     allowed_client_ids: f.allowed_client_ids,
     scope_ceiling: f.scope_ceiling,
+    personal_access_tokens_enabled: f.personal_access_tokens_enabled === 'on',
   }));
 
 /**

@@ -76,6 +76,8 @@ ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
       html`<label><input type="checkbox" name="scope_ceiling" value="${s}"${p.policy.scopeCeiling.includes(s) ? html` checked` : ''}> ${SCOPE_DESCRIPTIONS[s]} <code>${s}</code></label>`,
   )}
   </fieldset>
+  <label><input type="checkbox" name="personal_access_tokens_enabled" value="on"${p.policy.personalAccessTokensEnabled ? html` checked` : ''}> Personal access tokens enabled</label>
+  <p class="muted">Turning them off revokes every personal access token of this workspace.</p>
   <div class="actions"><button class="primary" type="submit">Save policy</button></div>
 </form>
 <h2>Members</h2>

@@ -37,6 +37,7 @@ function policyJson(p: WorkspacePolicy) {
     allowed_redirect_uris: p.allowedRedirectUris,
     allowed_client_ids: p.allowedClientIds,
     scope_ceiling: p.scopeCeiling,
+    personal_access_tokens_enabled: p.personalAccessTokensEnabled,
   };
 }
 

@@ -12,6 +12,7 @@ import {
 } from '@enclavia/db';
 import { z } from 'zod';
 import { revokeGrants } from '../revocation.js';
+import { revokeTokensWhere } from '../tokens/personal-access-tokens.js';
 import { WorkspaceError } from './errors.js';
 
 export type Role = 'admin' | 'member';
@@ -171,13 +172,14 @@ export async function removeMember(
       held.map((g) => g.id),
       { reason: 'member removed', accessTokenTtl },
     );
+    const tokens = await revokeTokensWhere(tx, { workspaceId, userId }, 'member removed');
     await recordAudit(tx, {
       workspaceId,
       actorUserId,
       action: 'member.removed',
       target: member.email,
       before: { role: member.role },
-      after: { revoked_grants: held.length },
+      after: { revoked_grants: held.length, revoked_tokens: tokens },
     });
   });
 }

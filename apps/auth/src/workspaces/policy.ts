@@ -2,6 +2,7 @@ import { ENCLAVE_SCOPES, type EnclaveScope } from '@enclavia/contract';
 import { type Database, type Executor, eq, recordAudit, workspacePolicies } from '@enclavia/db';
 import { z } from 'zod';
 import { loopbackMatch } from '../oidc/client-policy.js';
+import { revokeTokensWhere } from '../tokens/personal-access-tokens.js';
 
 export interface WorkspacePolicy {
   mcpEnabled: boolean;
@@ -9,6 +10,7 @@ export interface WorkspacePolicy {
   /** Empty: any client. */
   allowedClientIds: string[];
   scopeCeiling: EnclaveScope[];
+  personalAccessTokensEnabled: boolean;
 }
 
 /** What a new workspace allows (the contract's "Workspace policy"). */
@@ -22,6 +24,7 @@ export const DEFAULT_POLICY: WorkspacePolicy = {
   ],
   allowedClientIds: [],
   scopeCeiling: [...ENCLAVE_SCOPES],
+  personalAccessTokensEnabled: true,
 };
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -63,6 +66,7 @@ export const policyChange = z
       .array(scope)
       .min(1, 'the scope ceiling cannot be empty: leave at least one scope')
       .transform((s) => ENCLAVE_SCOPES.filter((known) => s.includes(known))),
+    personal_access_tokens_enabled: z.boolean(),
   })
   .partial()
   .strict();
@@ -79,6 +83,7 @@ export async function getPolicy(db: Executor, workspaceId: string): Promise<Work
     allowedRedirectUris: row.allowedRedirectUris,
     allowedClientIds: row.allowedClientIds,
     scopeCeiling: row.scopeCeiling as EnclaveScope[],
+    personalAccessTokensEnabled: row.personalAccessTokensEnabled,
   };
 }
 
@@ -93,6 +98,8 @@ export async function updatePolicy(
       allowedRedirectUris: dedupe(change.allowed_redirect_uris ?? before.allowedRedirectUris),
       allowedClientIds: dedupe(change.allowed_client_ids ?? before.allowedClientIds),
       scopeCeiling: change.scope_ceiling ?? before.scopeCeiling,
+      personalAccessTokensEnabled:
+        change.personal_access_tokens_enabled ?? before.personalAccessTokensEnabled,
     };
     if (JSON.stringify(before) === JSON.stringify(after)) return after;
     await tx
@@ -103,6 +110,9 @@ export async function updatePolicy(
         set: { ...after, updatedAt: new Date() },
       });
     await recordAudit(tx, { workspaceId, actorUserId, action: 'policy.updated', before, after });
+    if (before.personalAccessTokensEnabled && !after.personalAccessTokensEnabled) {
+      await revokeTokensWhere(tx, { workspaceId }, 'personal access tokens turned off');
+    }
     return after;
   });
 }

@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users, workspaces } from './identity.js';
 
 /**
@@ -17,8 +17,39 @@ export const grants = pgTable(
       .notNull()
       .references(() => workspaces.id, { onDelete: 'cascade' }),
     clientId: text('client_id').notNull(),
+    /** The client's name as shown at consent, for the dashboard. */
+    clientName: text('client_name'),
     scope: text('scope').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the grant last issued an access token (code exchange or refresh), not per MCP request. */
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   },
   (t) => [index('grants_user_idx').on(t.userId), index('grants_workspace_idx').on(t.workspaceId)],
+);
+
+/**
+ * Personal access tokens: bearer tokens a user makes for one workspace and some scopes, for clients
+ * without OAuth (mcp-remote --header, stdio). Only a hash of the token is kept, and its prefix.
+ */
+export const personalAccessTokens = pgTable(
+  'personal_access_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** The token's first characters, shown so people can tell their tokens apart. */
+    prefix: text('prefix').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    scope: text('scope').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('pats_token_hash_key').on(t.tokenHash), index('pats_user_idx').on(t.userId)],
 );

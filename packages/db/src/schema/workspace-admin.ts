@@ -37,6 +37,7 @@ export const workspacePolicies = pgTable('workspace_policies', {
   /** Empty means any client. */
   allowedClientIds: jsonb('allowed_client_ids').$type<string[]>().notNull(),
   scopeCeiling: jsonb('scope_ceiling').$type<string[]>().notNull(),
+  personalAccessTokensEnabled: boolean('personal_access_tokens_enabled').notNull().default(true),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
