@@ -113,7 +113,14 @@ export async function workspacesOf(db: Database, userId: string): Promise<Worksp
 
 export async function bindGrant(
   db: Database,
-  binding: { grantId: string; userId: string; workspaceId: string; clientId: string; scope: string },
+  binding: {
+    grantId: string;
+    userId: string;
+    workspaceId: string;
+    clientId: string;
+    clientName: string;
+    scope: string;
+  },
 ): Promise<void> {
   const { grantId, ...rest } = binding;
   await db

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { adminRoutes } from './admin/routes.js';
 import { apiRoutes } from './api/routes.js';
 import type { AuthConfig } from './config.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { loginRoutes } from './login/routes.js';
 import { scheduleClientReaping } from './oidc/client-reaper.js';
@@ -12,6 +13,7 @@ import { loadServerKeys } from './oidc/keys.js';
 import { mountProvider } from './oidc/mount.js';
 import { createProvider, type ProviderDeps } from './oidc/provider.js';
 import { sessionRoutes } from './session/routes.js';
+import { trackGrantUse } from './tokens/grants.js';
 import { configuredProviders } from './upstream/index.js';
 
 export interface AuthAppDeps {
@@ -41,8 +43,10 @@ export async function buildAuthApp({
   await app.register(loginRoutes, { config, db, provider, upstream });
   await app.register(sessionRoutes, { config, db, upstream });
   await app.register(adminRoutes, { config, db });
+  await app.register(dashboardRoutes, { config, db });
   await app.register(apiRoutes, { config, db });
   app.get('/healthz', async () => ({ status: 'ok' }));
   scheduleClientReaping(app, db, config.clientReaping);
+  trackGrantUse(provider, db, app.log);
   return app;
 }

@@ -4,6 +4,13 @@ import { z } from 'zod';
 import { workspacesOf } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
 import { requireUser } from '../session/require-user.js';
+import { connectedAppsIn, connectedAppsOf, revokeConnectedApp } from '../tokens/grants.js';
+import {
+  createPersonalAccessToken,
+  createTokenInput,
+  listPersonalAccessTokens,
+  revokePersonalAccessToken,
+} from '../tokens/personal-access-tokens.js';
 import { csrfToken, isValidCsrf } from '../web/csrf.js';
 import {
   adminWorkspace,
@@ -138,6 +145,47 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, { con
   app.get('/api/v1/workspaces/:id/audit', async (request) => {
     const workspace = await workspaceOf(request);
     return { workspace, events: await listAudit(db, workspace.id) };
+  });
+
+  app.get('/api/v1/grants', async (request) => ({ grants: await connectedAppsOf(db, actor(request)) }));
+
+  app.get('/api/v1/workspaces/:id/grants', async (request) => {
+    const workspace = await workspaceOf(request);
+    return { workspace, grants: await connectedAppsIn(db, workspace.id) };
+  });
+
+  app.delete('/api/v1/grants/:grantId', async (request, reply) => {
+    const { grantId } = z.object({ grantId: z.string() }).parse(request.params);
+    await revokeConnectedApp(db, {
+      actorUserId: actor(request),
+      grantId,
+      accessTokenTtl: config.ttl.accessToken,
+    });
+    return reply.status(204).send();
+  });
+
+  app.get('/api/v1/tokens', async (request) => ({
+    tokens: await listPersonalAccessTokens(db, actor(request)),
+  }));
+
+  app.post('/api/v1/tokens', async (request, reply) => {
+    const input = createTokenInput.parse(request.body ?? {});
+    const { token, record } = await createPersonalAccessToken(db, { userId: actor(request), input });
+    return reply.status(201).send({
+      token,
+      id: record.id,
+      name: record.name,
+      prefix: record.prefix,
+      workspace_id: record.workspaceId,
+      scopes: record.scope.split(' '),
+      expires_at: record.expiresAt,
+    });
+  });
+
+  app.delete('/api/v1/tokens/:tokenId', async (request, reply) => {
+    const { tokenId } = z.object({ tokenId: z.string() }).parse(request.params);
+    await revokePersonalAccessToken(db, { actorUserId: actor(request), id: tokenId });
+    return reply.status(204).send();
   });
 
   // The one place errors of this API become responses.

@@ -186,6 +186,7 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
       userId: accountId,
       workspaceId: workspace.id,
       clientId,
+      clientName: (await clientOf(interaction)).name,
       scope: granted.join(' '),
     });
     return finish(request, reply, { consent: { grantId } });

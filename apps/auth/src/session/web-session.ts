@@ -59,5 +59,5 @@ export function safeReturnTo(value: unknown): string {
     !value.startsWith('//') &&
     !value.includes('\\')
     ? value
-    : '/admin';
+    : '/dashboard';
 }

@@ -37,12 +37,11 @@ export const createTokenInput = z
         }),
       )
       .min(1, 'choose at least one scope'),
-    expires_in_days: z.union(
-      EXPIRY_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<7>, z.ZodLiteral<30>],
-      {
+    expires_in_days: z
+      .number({ error: `expires_in_days must be one of ${EXPIRY_DAYS.join(', ')}` })
+      .refine((d) => (EXPIRY_DAYS as readonly number[]).includes(d), {
         error: `expires_in_days must be one of ${EXPIRY_DAYS.join(', ')}`,
-      },
-    ),
+      }),
   })
   .strict();
 export type CreateTokenInput = z.output<typeof createTokenInput>;

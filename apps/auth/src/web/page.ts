@@ -7,7 +7,7 @@ const STYLE = `
   main { width: min(26rem, 92vw); padding: 2rem; border: 1px solid #8884; border-radius: 12px; }
   h1 { font-size: 1.3rem; margin: 0 0 1rem; }
   label { display: block; margin: .75rem 0 .25rem; font-weight: 600; }
-  input[type=email], select { width: 100%; box-sizing: border-box; padding: .5rem; font: inherit; }
+  input[type=email], input[type=text], select { width: 100%; box-sizing: border-box; padding: .5rem; font: inherit; }
   fieldset { border: 0; padding: 0; margin: 1rem 0; }
   fieldset label { font-weight: normal; margin: .35rem 0; }
   .actions { display: flex; gap: .75rem; margin-top: 1.25rem; }

@@ -1,0 +1,90 @@
+import {
+  and,
+  type Database,
+  desc,
+  eq,
+  grants,
+  memberships,
+  recordAudit,
+  users,
+  workspaces,
+} from '@enclavia/db';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Provider } from 'oidc-provider';
+import { revokeGrants } from '../revocation.js';
+import { WorkspaceError } from '../workspaces/errors.js';
+
+const columns = {
+  id: grants.id,
+  clientId: grants.clientId,
+  clientName: grants.clientName,
+  workspaceId: grants.workspaceId,
+  workspace: workspaces.name,
+  user: users.email,
+  scope: grants.scope,
+  createdAt: grants.createdAt,
+  lastUsedAt: grants.lastUsedAt,
+};
+
+/** The apps a user connected, in every workspace, newest first. */
+export async function connectedAppsOf(db: Database, userId: string) {
+  return db
+    .select(columns)
+    .from(grants)
+    .innerJoin(workspaces, eq(workspaces.id, grants.workspaceId))
+    .innerJoin(users, eq(users.id, grants.userId))
+    .where(eq(grants.userId, userId))
+    .orderBy(desc(grants.createdAt));
+}
+
+/** Every app connected to a workspace, by any member: what its admins see. */
+export async function connectedAppsIn(db: Database, workspaceId: string) {
+  return db
+    .select(columns)
+    .from(grants)
+    .innerJoin(workspaces, eq(workspaces.id, grants.workspaceId))
+    .innerJoin(users, eq(users.id, grants.userId))
+    .where(eq(grants.workspaceId, workspaceId))
+    .orderBy(desc(grants.createdAt));
+}
+
+/** Revokes a connected app: the user who connected it, or an admin of its workspace, may. */
+export async function revokeConnectedApp(
+  db: Database,
+  { actorUserId, grantId, accessTokenTtl }: { actorUserId: string; grantId: string; accessTokenTtl: number },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [grant] = await tx.select().from(grants).where(eq(grants.id, grantId)).for('update');
+    let allowed = grant?.userId === actorUserId;
+    if (grant && !allowed) {
+      const [membership] = await tx
+        .select({ role: memberships.role })
+        .from(memberships)
+        .where(and(eq(memberships.userId, actorUserId), eq(memberships.workspaceId, grant.workspaceId)));
+      allowed = membership?.role === 'admin';
+    }
+    if (!grant || !allowed) throw new WorkspaceError(404, 'not_found', 'No such connected app.');
+    await revokeGrants(tx, [grant.id], { reason: 'revoked', accessTokenTtl });
+    await recordAudit(tx, {
+      workspaceId: grant.workspaceId,
+      actorUserId,
+      action: 'grant.revoked',
+      target: `${grant.clientName ?? grant.clientId} (${grant.clientId})`,
+      before: { scope: grant.scope, user_id: grant.userId },
+    });
+  });
+}
+
+/**
+ * "Last used" of a connected app is when it last got an access token (at code exchange and at
+ * each refresh): cheap, and never a write per MCP request.
+ */
+export function trackGrantUse(provider: Provider, db: Database, log: FastifyBaseLogger): void {
+  provider.on('access_token.issued', (token: { grantId?: string }) => {
+    if (!token.grantId) return;
+    db.update(grants)
+      .set({ lastUsedAt: new Date() })
+      .where(eq(grants.id, token.grantId))
+      .catch((error: unknown) => log.warn({ err: error }, 'could not record when a grant was last used'));
+  });
+}
