@@ -1,6 +1,8 @@
 import { protectedResourceMetadataUrl } from '@enclavia/contract';
 import type { Database, Listen } from '@enclavia/db';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { eitherToken } from './auth/bearer-verifier.js';
+import { createPersonalAccessTokenVerifier } from './auth/personal-access-tokens.js';
 import { startRevocationList } from './auth/revocations.js';
 import { createAccessTokenVerifier } from './auth/verify-access-token.js';
 import type { McpConfig } from './config.js';
@@ -35,11 +37,14 @@ export async function buildMcpApp({
     app.log.error({ err: error }, 'enclave driver step failed'),
   );
   app.addHook('onClose', () => driver.close());
-  const verify = createAccessTokenVerifier({
-    issuer: config.issuer,
-    audience: config.resource,
-    keys: { jwksUrl: config.jwksUrl },
-    isRevoked: revocations.isRevoked,
+  const verify = eitherToken({
+    accessToken: createAccessTokenVerifier({
+      issuer: config.issuer,
+      audience: config.resource,
+      keys: { jwksUrl: config.jwksUrl },
+      isRevoked: revocations.isRevoked,
+    }),
+    personalAccessToken: createPersonalAccessTokenVerifier({ db, isRevoked: revocations.isRevoked }),
   });
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
 

@@ -1,6 +1,8 @@
 import { type DatabaseHandle, openDatabase, readSecret } from '@enclavia/db';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JWK } from 'jose';
+import { eitherToken } from './auth/bearer-verifier.js';
+import { createPersonalAccessTokenVerifier } from './auth/personal-access-tokens.js';
 import { startRevocationList } from './auth/revocations.js';
 import { createAccessTokenVerifier, InvalidTokenError } from './auth/verify-access-token.js';
 import type { McpConfig } from './config.js';
@@ -26,7 +28,7 @@ export async function runStdio(config: McpConfig): Promise<{ close(): Promise<vo
   const token = config.stdioToken;
   if (!token) {
     throw new StdioStartError(
-      'ENCLAVIA_TOKEN is not set: set it to an access token issued for this MCP server.',
+      'ENCLAVIA_TOKEN is not set: set it to a personal access token (create one at /dashboard) or an access token issued for this MCP server.',
       2,
     );
   }
@@ -81,10 +83,16 @@ async function localVerifier(
     resyncSeconds: config.revocationResyncSeconds,
   });
   cleanup.push(() => revocations.close());
-  return createAccessTokenVerifier({
-    issuer: config.issuer,
-    audience: config.resource,
-    keys: { jwks: { keys: signing.map(({ d: _private, ...publicKey }) => publicKey) } },
-    isRevoked: revocations.isRevoked,
+  return eitherToken({
+    accessToken: createAccessTokenVerifier({
+      issuer: config.issuer,
+      audience: config.resource,
+      keys: { jwks: { keys: signing.map(({ d: _private, ...publicKey }) => publicKey) } },
+      isRevoked: revocations.isRevoked,
+    }),
+    personalAccessToken: createPersonalAccessTokenVerifier({
+      db: database.db,
+      isRevoked: revocations.isRevoked,
+    }),
   });
 }
