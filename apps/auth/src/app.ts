@@ -33,7 +33,8 @@ export async function buildAuthApp({
 }: AuthAppDeps): Promise<FastifyInstance> {
   const keys = await loadServerKeys(db);
   const provider = createProvider({ config, db, keys, fetch });
-  const app = Fastify({ logger, trustProxy: config.trustProxy });
+  // Close means close: keep-alive connections of clients must not hold a shutdown open.
+  const app = Fastify({ logger, trustProxy: config.trustProxy, forceCloseConnections: true });
 
   mountProvider(app, provider, { registrationLimit: config.registrationLimit });
   await app.register(cookie, { secret: keys.cookie });

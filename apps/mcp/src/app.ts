@@ -25,7 +25,8 @@ export async function buildMcpApp({
   listen,
   logger = false,
 }: McpAppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger, trustProxy: config.trustProxy });
+  // Close means close: keep-alive connections of clients must not hold a shutdown open.
+  const app = Fastify({ logger, trustProxy: config.trustProxy, forceCloseConnections: true });
   const revocations = await startRevocationList({
     db,
     listen,

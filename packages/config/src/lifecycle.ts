@@ -7,7 +7,9 @@ export function closeOnSignal(close: () => Promise<void>): void {
   const stop = async (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    console.log(`\n${signal}: stopping…`);
+    console.error(`\n${signal}: stopping…`);
+    // A connection that will not close must not keep the process alive.
+    setTimeout(() => process.exit(1), 10_000).unref();
     try {
       await close();
       process.exit(0);
