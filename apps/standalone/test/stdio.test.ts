@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeAuthorization } from './support/consent.js';
 import { connectWithOAuth, HeadlessOAuthProvider } from './support/oauth-client.js';
 import { type Stack, startStack } from './support/stack.js';
+import { signInToDashboard } from './support/web-session.js';
 
 const bin = join(
   dirname(createRequire(import.meta.url).resolve('@enclavia/mcp/package.json')),
@@ -23,6 +24,7 @@ const REDIRECT = 'http://127.0.0.1:7005/callback';
 let database: TestDatabase;
 let stack: Stack;
 let token: string;
+let personalAccessToken: string;
 let childEnv: Record<string, string>;
 
 beforeAll(async () => {
@@ -38,6 +40,17 @@ beforeAll(async () => {
   });
   await client.close();
   token = provider.storedTokens!.access_token;
+  const session = await signInToDashboard(stack.issuer, 'stdio@example.com');
+  const { workspaces } = (await (await session.api('GET', '/api/v1/workspaces')).json()) as {
+    workspaces: Array<{ id: string }>;
+  };
+  const pat = await session.api('POST', '/api/v1/tokens', {
+    name: 'stdio',
+    workspace_id: workspaces[0]!.id,
+    scopes: ['enclaves:read'],
+    expires_in_days: 7,
+  });
+  personalAccessToken = ((await pat.json()) as { token: string }).token;
   const urls = { AUTH_PUBLIC_URL: stack.issuer, MCP_PUBLIC_URL: stack.mcpUrl };
   await stack.close();
   // The embedded database is the child's now.
@@ -89,6 +102,27 @@ describe('enclavia-mcp --transport stdio', () => {
       .toBe('running');
     const bad = await client.callTool({ name: 'enclave_create', arguments: { image: 'nginx' } });
     expect(bad.isError).toBe(true);
+    await client.close();
+  });
+
+  it('accepts a personal access token, with its scopes', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [bin, '--transport', 'stdio'],
+      env: { ...childEnv, ENCLAVIA_TOKEN: personalAccessToken },
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'stdio-host', version: '0' });
+    await client.connect(transport);
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'enclave_list',
+      'enclave_logs',
+      'enclave_status',
+      'mcp_whoami',
+    ]);
+    const me = await client.callTool({ name: 'mcp_whoami', arguments: {} });
+    expect((me.structuredContent as { user: { email: string } }).user.email).toBe('stdio@example.com');
     await client.close();
   });
 
