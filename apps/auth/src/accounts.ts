@@ -1,6 +1,24 @@
-import { and, type Database, eq, grants, identities, memberships, users, workspaces } from '@enclavia/db';
+import {
+  and,
+  type Database,
+  eq,
+  grants,
+  identities,
+  isNull,
+  memberships,
+  users,
+  workspaces,
+} from '@enclavia/db';
 import type { UpstreamIdentity } from './upstream/identity-provider.js';
 import { acceptInvitations } from './workspaces/members.js';
+
+/** A disabled account tried to sign in. */
+export class AccountDisabledError extends Error {
+  override name = 'AccountDisabledError';
+  constructor() {
+    super('This account is disabled.');
+  }
+}
 
 export interface User {
   id: string;
@@ -25,10 +43,11 @@ function normalizeEmail(email: string): string {
  */
 async function userByEmail(tx: Transaction, email: string): Promise<User> {
   const [existing] = await tx
-    .select({ id: users.id, email: users.email })
+    .select({ id: users.id, email: users.email, disabledAt: users.disabledAt })
     .from(users)
     .where(eq(users.email, email));
-  if (existing) return existing;
+  if (existing?.disabledAt) throw new AccountDisabledError();
+  if (existing) return { id: existing.id, email: existing.email };
 
   const [created] = await tx.insert(users).values({ email }).onConflictDoNothing().returning();
   if (!created) {
@@ -66,14 +85,16 @@ export async function signInWithIdentity(db: Database, identity: UpstreamIdentit
   return db.transaction(async (tx) => {
     const match = and(eq(identities.provider, identity.provider), eq(identities.subject, identity.subject));
     const [linked] = await tx
-      .select({ id: users.id, email: users.email })
+      .select({ id: users.id, email: users.email, disabledAt: users.disabledAt })
       .from(identities)
       .innerJoin(users, eq(users.id, identities.userId))
       .where(match);
+    if (linked?.disabledAt) throw new AccountDisabledError();
     if (linked) {
       await tx.update(identities).set({ email, lastSignInAt: new Date() }).where(match);
-      await acceptInvitations(tx, linked);
-      return linked;
+      const user = { id: linked.id, email: linked.email };
+      await acceptInvitations(tx, user);
+      return user;
     }
     const user = await userByEmail(tx, email);
     await tx
@@ -85,8 +106,12 @@ export async function signInWithIdentity(db: Database, identity: UpstreamIdentit
   });
 }
 
+/** A user who may act: disabled users are not found, so their refresh tokens stop working too. */
 export async function findUser(db: Database, id: string): Promise<User | undefined> {
-  const [row] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, id));
+  const [row] = await db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(and(eq(users.id, id), isNull(users.disabledAt)));
   return row;
 }
 

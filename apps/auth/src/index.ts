@@ -1,3 +1,4 @@
 export { type AuthAppDeps, buildAuthApp } from './app.js';
 export { type AuthConfig, loadAuthConfig, startupWarnings } from './config.js';
+export { disableUser } from './disable-user.js';
 export { reapUnusedClients } from './oidc/client-reaper.js';

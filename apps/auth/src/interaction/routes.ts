@@ -3,7 +3,7 @@ import type { Database } from '@enclavia/db';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { errors, type InteractionResults, type Provider } from 'oidc-provider';
 import { z } from 'zod';
-import { bindGrant, findUser, signInWithEmail, workspacesOf } from '../accounts.js';
+import { AccountDisabledError, bindGrant, findUser, signInWithEmail, workspacesOf } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
 import { takeUpstreamLogin } from '../login/handoff.js';
 import type { UpstreamIdentityProvider, UpstreamProviderId } from '../upstream/index.js';
@@ -119,7 +119,11 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     if (!config.devLogin)
       return send(reply, errorPage('Sign-in unavailable', 'The development login is turned off.'), 403);
     if (!body.success) return renderLogin(request, reply, interaction, 'Enter a valid email address.');
-    const user = await signInWithEmail(db, body.data.email);
+    const user = await signInWithEmail(db, body.data.email).catch((error: unknown) => {
+      if (error instanceof AccountDisabledError) return undefined;
+      throw error;
+    });
+    if (!user) return renderLogin(request, reply, interaction, 'This account is disabled.');
     return finish(request, reply, { login: { accountId: user.id } });
   });
 

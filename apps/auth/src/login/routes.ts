@@ -4,7 +4,7 @@ import { generateCodeVerifier, generateState } from 'arctic';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Provider } from 'oidc-provider';
 import { z } from 'zod';
-import { signInWithIdentity } from '../accounts.js';
+import { AccountDisabledError, signInWithIdentity } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
 import { safeReturnTo, startWebSession } from '../session/web-session.js';
 import { UpstreamError, type UpstreamIdentityProvider, type UpstreamProviderId } from '../upstream/index.js';
@@ -156,6 +156,9 @@ export const loginRoutes: FastifyPluginAsync<LoginRoutesOptions> = async (
       handUpstreamLogin(reply, { uid, userId: user.id }, secure);
       return reply.redirect(`/interaction/${uid}/upstream`, 303);
     } catch (error) {
+      if (error instanceof AccountDisabledError) {
+        return fail(reply, 403, 'Sign-in refused', 'This account is disabled.', uid);
+      }
       if (!(error instanceof UpstreamError)) throw error;
       request.log.warn(
         { provider: upstreamProvider.id, kind: error.kind, cause: error.cause },

@@ -1,7 +1,7 @@
 import type { Database } from '@enclavia/db';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { signInWithEmail } from '../accounts.js';
+import { AccountDisabledError, signInWithEmail } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
 import type { UpstreamIdentityProvider, UpstreamProviderId } from '../upstream/index.js';
 import { csrfToken, isValidCsrf } from '../web/csrf.js';
@@ -67,7 +67,11 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (
       return reply.status(403).headers(page.headers).send(page.body);
     }
     if (!body.success) return render(request, reply, returnTo, 'Enter a valid email address.');
-    const user = await signInWithEmail(db, body.data.email);
+    const user = await signInWithEmail(db, body.data.email).catch((error: unknown) => {
+      if (error instanceof AccountDisabledError) return undefined;
+      throw error;
+    });
+    if (!user) return render(request, reply, returnTo, 'This account is disabled.');
     await startWebSession(db, reply, user.id, secure);
     return reply.redirect(returnTo, 303);
   });

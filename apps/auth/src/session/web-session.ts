@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, type Database, eq, gt, hashSecret, sql, users, webSessions } from '@enclavia/db';
+import { and, type Database, eq, gt, hashSecret, isNull, sql, users, webSessions } from '@enclavia/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../accounts.js';
 
@@ -38,7 +38,13 @@ export async function sessionUser(db: Database, request: FastifyRequest): Promis
     .select({ id: users.id, email: users.email })
     .from(webSessions)
     .innerJoin(users, eq(users.id, webSessions.userId))
-    .where(and(eq(webSessions.id, hashSecret(token)), gt(webSessions.expiresAt, sql`now()`)));
+    .where(
+      and(
+        eq(webSessions.id, hashSecret(token)),
+        gt(webSessions.expiresAt, sql`now()`),
+        isNull(users.disabledAt),
+      ),
+    );
   return row;
 }
 

@@ -147,10 +147,10 @@ export async function revokePersonalAccessToken(
   });
 }
 
-/** Revokes the live tokens matching `where` (a member removed, tokens turned off). */
+/** Revokes the live tokens matching `filter` (a member removed, a user disabled, tokens turned off). */
 export async function revokeTokensWhere(
   tx: Executor,
-  filter: { workspaceId: string; userId?: string },
+  filter: { workspaceId?: string; userId?: string },
   reason: string,
 ): Promise<number> {
   const live = await tx
@@ -158,7 +158,7 @@ export async function revokeTokensWhere(
     .from(personalAccessTokens)
     .where(
       and(
-        eq(personalAccessTokens.workspaceId, filter.workspaceId),
+        filter.workspaceId ? eq(personalAccessTokens.workspaceId, filter.workspaceId) : undefined,
         filter.userId ? eq(personalAccessTokens.userId, filter.userId) : undefined,
         isNull(personalAccessTokens.revokedAt),
         gt(personalAccessTokens.expiresAt, sql`now()`),

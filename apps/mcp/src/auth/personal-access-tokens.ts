@@ -64,6 +64,7 @@ export function createPersonalAccessTokenVerifier(options: {
       .where(
         and(
           eq(personalAccessTokens.tokenHash, hash),
+          isNull(users.disabledAt),
           isNull(personalAccessTokens.revokedAt),
           gt(personalAccessTokens.expiresAt, sql`now()`),
         ),

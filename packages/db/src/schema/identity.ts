@@ -8,6 +8,8 @@ export const users = pgTable(
     /** Always stored lowercased: one email is one user. */
     email: text('email').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** A disabled user cannot sign in, and everything they were granted is revoked. */
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('users_email_key').on(t.email)],
 );
