@@ -16,6 +16,8 @@ export interface McpAppDeps {
   /** Receives the authorization server's revocations (NOTIFY). */
   listen: Listen;
   logger?: boolean | { level: string };
+  /** Off only to compare the fast `tools/call` path with the SDK's in tests. */
+  fastToolCalls?: boolean;
 }
 
 /** Builds the MCP resource server without listening; `main.ts` listens. */
@@ -24,6 +26,7 @@ export async function buildMcpApp({
   db,
   listen,
   logger = false,
+  fastToolCalls = true,
 }: McpAppDeps): Promise<FastifyInstance> {
   // Close means close: keep-alive connections of clients must not hold a shutdown open.
   const app = Fastify({ logger, trustProxy: config.trustProxy, forceCloseConnections: true });
@@ -58,6 +61,7 @@ export async function buildMcpApp({
     path: new URL(config.resource).pathname,
     resourceMetadata,
     verify,
+    fastToolCalls,
   });
   return app;
 }

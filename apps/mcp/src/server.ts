@@ -37,8 +37,8 @@ export function createMcpServer(ctx: ToolContext): McpServer {
 }
 
 /** The one place a tool's domain error becomes a result the model can act on. */
-// biome-ignore lint/suspicious/noExplicitAny: any tool.
-async function runTool(
+export async function runTool(
+  // biome-ignore lint/suspicious/noExplicitAny: any tool.
   tool: ToolDefinition<any, any>,
   input: unknown,
   ctx: ToolContext,

@@ -41,20 +41,54 @@ export interface VerifierOptions {
   keys: { jwksUrl: string } | { jwks: JSONWebKeySet };
   /** Whether the grant a token was issued under has been revoked since. */
   isRevoked: (grantId: string) => boolean;
+  /** How many verified tokens to remember (a client sends one token for many calls). */
+  maxCachedTokens?: number;
+  /** The clock, in milliseconds; tests move it. */
+  now?: () => number;
 }
+
+// Seconds a token is still accepted after `exp`, for clocks that disagree a little.
+const CLOCK_TOLERANCE = 5;
 
 /**
  * RFC 9068 access token verification: signature by the issuer's published keys (cached, and
  * fetched again when a token names a key we have not seen), one allowed algorithm, `typ: at+jwt`,
  * exact issuer and audience, expiry, and the claims we rely on.
+ *
+ * What a token says cannot change, so its signature and claims are checked once and the result
+ * remembered until the token expires (or is pushed out by newer ones). What can change is checked
+ * on every request: the clock against its expiry, and the revocation list. Scopes are the route's.
  */
-export function createAccessTokenVerifier({ issuer, audience, keys, isRevoked }: VerifierOptions) {
+export function createAccessTokenVerifier({
+  issuer,
+  audience,
+  keys,
+  isRevoked,
+  maxCachedTokens = 10_000,
+  now = Date.now,
+}: VerifierOptions) {
   const jwks =
     'jwksUrl' in keys
       ? createRemoteJWKSet(new URL(keys.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 })
       : createLocalJWKSet(keys.jwks);
+  const verified = new Map<string, VerifiedAuth>();
 
   return async function verifyAccessToken(token: string): Promise<VerifiedAuth> {
+    let auth = verified.get(token);
+    if (!auth) {
+      auth = await verifySignatureAndClaims(token);
+      if (verified.size >= maxCachedTokens) verified.delete(verified.keys().next().value!);
+      verified.set(token, auth);
+    }
+    if (auth.expiresAt <= Math.floor(now() / 1000) - CLOCK_TOLERANCE) {
+      verified.delete(token);
+      throw new InvalidTokenError('the access token expired');
+    }
+    if (isRevoked(auth.extra.grantId)) throw new InvalidTokenError('the access token was revoked');
+    return auth;
+  };
+
+  async function verifySignatureAndClaims(token: string): Promise<VerifiedAuth> {
     let payload: unknown;
     try {
       ({ payload } = await jwtVerify(token, jwks, {
@@ -63,7 +97,8 @@ export function createAccessTokenVerifier({ issuer, audience, keys, isRevoked }:
         typ: ACCESS_TOKEN_TYP,
         algorithms: [ACCESS_TOKEN_ALG],
         requiredClaims: ['exp', 'iat', 'sub', 'client_id'],
-        clockTolerance: 5,
+        clockTolerance: CLOCK_TOLERANCE,
+        currentDate: new Date(now()),
       }));
     } catch (error) {
       throw new InvalidTokenError(describe(error));
@@ -72,8 +107,7 @@ export function createAccessTokenVerifier({ issuer, audience, keys, isRevoked }:
     if (!claims.success)
       throw new InvalidTokenError('the token lacks the claims of an Enclavia access token');
     const c = claims.data;
-    if (isRevoked(c[CLAIMS.grant])) throw new InvalidTokenError('the access token was revoked');
-    return {
+    return Object.freeze({
       token,
       clientId: c.client_id,
       scopes: c.scope.split(' ').filter(Boolean),
@@ -85,8 +119,8 @@ export function createAccessTokenVerifier({ issuer, audience, keys, isRevoked }:
         workspaceId: c[CLAIMS.workspace],
         grantId: c[CLAIMS.grant],
       },
-    };
-  };
+    });
+  }
 }
 
 function describe(error: unknown): string {

@@ -7,6 +7,7 @@ import { bearerChallenge } from '../auth/challenge.js';
 import type { VerifiedAuth } from '../auth/verify-access-token.js';
 import { createMcpServer } from '../server.js';
 import { TOOLS } from '../tools/index.js';
+import { answerToolCall, fastToolCall } from './fast-tool-call.js';
 import { originPolicy } from './origin-policy.js';
 
 export interface McpRouteOptions {
@@ -16,12 +17,14 @@ export interface McpRouteOptions {
   path: string;
   resourceMetadata: string;
   verify: (token: string) => Promise<VerifiedAuth>;
+  /** Serve plain `tools/call` requests without a per-request SDK server (fast-tool-call.ts). */
+  fastToolCalls: boolean;
 }
 
 /** The Streamable HTTP endpoint, stateless: every request is authenticated and served on its own. */
 export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
   app,
-  { db, driver, allowedOrigins, path, resourceMetadata, verify },
+  { db, driver, allowedOrigins, path, resourceMetadata, verify, fastToolCalls },
 ) => {
   app.addHook('onRequest', originPolicy(allowedOrigins));
   app.addHook('preHandler', requireBearer({ verify, resourceMetadata }));
@@ -41,6 +44,13 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
           bearerChallenge({ resourceMetadata, scope, error: 'insufficient_scope', description }),
         )
         .send({ error: 'insufficient_scope', error_description: description });
+    }
+
+    const call = fastToolCalls ? fastToolCall(request.body, request.headers, auth.scopes) : undefined;
+    if (call) {
+      const answer = await answerToolCall(call, { db, auth, driver });
+      // A Buffer, so the content type stays exactly the SDK's, without a charset.
+      return reply.header('content-type', 'application/json').send(Buffer.from(JSON.stringify(answer)));
     }
 
     const server = createMcpServer({ db, auth, driver });

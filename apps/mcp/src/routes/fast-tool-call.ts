@@ -1,0 +1,126 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import {
+  type AnyObjectSchema,
+  getParseErrorMessage,
+  objectFromShape,
+  safeParseAsync,
+} from '@modelcontextprotocol/sdk/server/zod-compat.js';
+import {
+  type CallToolResult,
+  ErrorCode,
+  McpError,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from '@modelcontextprotocol/sdk/types.js';
+import { runTool } from '../server.js';
+import type { ToolContext, ToolDefinition } from '../tools/define-tool.js';
+import { TOOLS } from '../tools/index.js';
+
+/**
+ * `tools/call` answered without building an McpServer and a transport for the request.
+ *
+ * The SDK's stateless pattern builds both per request, and that costs several times more than
+ * the tool itself (docs/performance.md). The common request, a single well-formed `tools/call`
+ * of a tool the token may use, is served here with the SDK's own validation helpers and the
+ * same answer the SDK would give (a test holds the two side by side). Anything else (batches,
+ * other methods, unknown tools, task requests, odd headers) is left to the SDK.
+ */
+export interface ToolCallRequest {
+  id: string | number;
+  tool: CompiledTool;
+  args: unknown;
+}
+
+interface CompiledTool {
+  // biome-ignore lint/suspicious/noExplicitAny: any tool.
+  definition: ToolDefinition<any, any>;
+  input: AnyObjectSchema;
+  output: AnyObjectSchema;
+}
+
+// Compiled once, as McpServer.registerTool compiles them, not per request.
+const COMPILED = new Map<string, CompiledTool>(
+  TOOLS.map((definition) => [
+    definition.name,
+    {
+      definition,
+      input: objectFromShape(definition.inputSchema),
+      output: objectFromShape(definition.outputSchema),
+    },
+  ]),
+);
+
+/** The tool call this request is, if it is one the fast path serves; otherwise undefined. */
+export function fastToolCall(
+  body: unknown,
+  headers: IncomingHttpHeaders,
+  scopes: readonly string[],
+): ToolCallRequest | undefined {
+  if (!acceptsJson(headers)) return undefined;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { jsonrpc, id, method, params } = body as Record<string, unknown>;
+  if (jsonrpc !== '2.0' || method !== 'tools/call') return undefined;
+  if (typeof id !== 'string' && !(typeof id === 'number' && Number.isInteger(id))) return undefined;
+  if (!isPlainObject(params) || typeof params.name !== 'string' || 'task' in params) return undefined;
+  if (params.arguments !== undefined && !isPlainObject(params.arguments)) return undefined;
+  if (params._meta !== undefined && !isPlainObject(params._meta)) return undefined;
+  const tool = COMPILED.get(params.name);
+  if (!tool) return undefined;
+  const { scope } = tool.definition;
+  if (scope !== null && !scopes.includes(scope)) return undefined;
+  return { id, tool, args: params.arguments };
+}
+
+/** Runs the call as the SDK's McpServer would: input checked, tool run, output checked. */
+export async function answerToolCall(call: ToolCallRequest, ctx: ToolContext) {
+  return { jsonrpc: '2.0' as const, id: call.id, result: await callTool(call, ctx) };
+}
+
+async function callTool({ tool, args }: ToolCallRequest, ctx: ToolContext): Promise<CallToolResult> {
+  const { name } = tool.definition;
+  try {
+    const input = await safeParseAsync(tool.input, args ?? {});
+    if (!input.success) {
+      return invalidParams(
+        `Input validation error: Invalid arguments for tool ${name}: ${getParseErrorMessage(input.error)}`,
+      );
+    }
+    const result = await runTool(tool.definition, input.data, ctx);
+    if (result.isError) return result;
+    if (!result.structuredContent) {
+      return invalidParams(
+        `Output validation error: Tool ${name} has an output schema but no structured content was provided`,
+      );
+    }
+    const output = await safeParseAsync(tool.output, result.structuredContent);
+    if (!output.success) {
+      return invalidParams(
+        `Output validation error: Invalid structured content for tool ${name}: ${getParseErrorMessage(output.error)}`,
+      );
+    }
+    return result;
+  } catch (error) {
+    return failed(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function failed(text: string): CallToolResult {
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+/** What the SDK's McpServer says for a rejected input or output: its McpError, as a tool error. */
+function invalidParams(message: string): CallToolResult {
+  return failed(new McpError(ErrorCode.InvalidParams, message).message);
+}
+
+/** The transport's own header rules; a request that breaks one gets the SDK's answer. */
+function acceptsJson(headers: IncomingHttpHeaders): boolean {
+  const accept = headers.accept ?? '';
+  if (!accept.includes('application/json') || !accept.includes('text/event-stream')) return false;
+  if (!headers['content-type']?.includes('application/json')) return false;
+  const version = headers['mcp-protocol-version'];
+  return version === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(version as string);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
