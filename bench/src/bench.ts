@@ -1,0 +1,261 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import {
+  type Connection,
+  callTool,
+  connectClient,
+  createPersonalAccessToken,
+  dashboard,
+  refreshBody,
+  revokeGrant,
+  toolCall,
+} from './clients.js';
+import { drive, driveChains, type LoadResult, warmUp } from './load.js';
+import { type Product, startProduct } from './product.js';
+import { median, percentile } from './stats.js';
+import { printTable, type Row } from './table.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    samples: { type: 'string', default: '20' },
+    out: { type: 'string', default: new URL('../results.json', import.meta.url).pathname },
+  },
+});
+const SECONDS = Number(values.seconds);
+const WARMUP = Number(values.warmup);
+const CONNECTIONS = Number(values.connections);
+const SAMPLES = Number(values.samples);
+
+async function main() {
+  const product = await startProduct({ pin: true, env: { REGISTER_RATE_LIMIT: '1000000' } });
+  try {
+    const results = await measure(product);
+    writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
+    printTable(rows(results));
+    console.log(`\nWritten to ${values.out}`);
+  } catch (error) {
+    console.error(product.stderr());
+    throw error;
+  } finally {
+    await product.stop();
+  }
+}
+
+async function measure(product: Product) {
+  const idle = product.memory();
+  const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
+  const client = await connectClient(product, email);
+  // A few enclaves to list, settled, so every answer to enclave_list is the same.
+  for (const name of ['web', 'worker', 'cron']) {
+    const created = await callTool(product, client.accessToken, 'enclave_create', {
+      image: 'ghcr.io/acme/api:1.4.2',
+      name,
+    });
+    if (created.status !== 200) throw new Error(`enclave_create: ${created.status}`);
+  }
+  await untilAllRunning(product, client.accessToken);
+  const session = await dashboard(product, email);
+  const personalAccessToken = await createPersonalAccessToken(session);
+
+  const baseline = await saturate({ url: product.healthz });
+  const jwtCall = await saturateToolCall(product, client.accessToken);
+  const patCall = await saturateToolCall(product, personalAccessToken);
+  const refresh = await saturateRefresh(product, email);
+  const { connections, connectMs } = await fullConnections(product);
+  const revocationMs = await revocationPropagation(product, connections);
+  const after = product.memory();
+
+  return {
+    measuredAt: new Date().toISOString(),
+    machine: { node: process.version, cpus: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown' },
+    database: process.env.DATABASE_URL ? 'postgres' : 'pglite',
+    load: { seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, samples: SAMPLES },
+    baseline,
+    jwtToolCall: { ...jwtCall, ratio: jwtCall.rps / baseline.rps },
+    personalAccessTokenToolCall: { ...patCall, ratio: patCall.rps / baseline.rps },
+    refresh,
+    fullConnectionMs: { median: median(connectMs), p90: percentile(connectMs, 90), samples: connectMs },
+    revocationMs: {
+      p50: percentile(revocationMs, 50),
+      p99: percentile(revocationMs, 99),
+      samples: revocationMs,
+    },
+    startup: {
+      ms: product.startMs,
+      rssMb: idle.rssMb,
+      rssAfterBenchMb: after.rssMb,
+      peakRssMb: after.peakRssMb,
+    },
+  };
+}
+
+type Results = Awaited<ReturnType<typeof measure>>;
+
+async function saturate(options: Parameters<typeof drive>[0] extends infer O ? Omit<O, 'seconds'> : never) {
+  await warmUp({ ...options, seconds: WARMUP, connections: CONNECTIONS }, WARMUP);
+  const result = await drive({ ...options, seconds: SECONDS, connections: CONNECTIONS });
+  assertClean(options.url, result);
+  return result;
+}
+
+async function saturateToolCall(product: Product, token: string): Promise<LoadResult> {
+  const request = toolCall(token, 'enclave_list');
+  const expected = await (await fetch(product.mcpUrl, request)).text();
+  if (!expected.includes('"structuredContent"')) throw new Error(`enclave_list failed: ${expected}`);
+  return saturate({ url: product.mcpUrl, ...request, expectBody: expected });
+}
+
+async function untilAllRunning(product: Product, token: string) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const listed = (await (await callTool(product, token, 'enclave_list')).json()) as {
+      result: { structuredContent: { enclaves: Array<{ state: string }> } };
+    };
+    if (listed.result.structuredContent.enclaves.every((e) => e.state === 'running')) return;
+    if (Date.now() > deadline) throw new Error('the enclaves did not start within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Refresh-token grants, each connection carrying its own rotated refresh token forward. */
+async function saturateRefresh(product: Product, email: string): Promise<LoadResult> {
+  const chains: Array<{ clientId: string; refreshToken: string }> = [];
+  for (let i = 0; i < CONNECTIONS; i++) {
+    const { clientId, refreshToken } = await connectClient(product, email);
+    chains.push({ clientId, refreshToken });
+  }
+  const step = async (chain: { clientId: string; refreshToken: string }) => {
+    const response = await fetch(`${product.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: refreshBody(chain.clientId, chain.refreshToken),
+    });
+    const body = (await response.json()) as { refresh_token?: string };
+    return { status: response.status, next: { ...chain, refreshToken: body.refresh_token ?? '' } };
+  };
+  const warm = await driveChains({ seconds: WARMUP, chains, step });
+  assertClean('refresh (warm-up)', warm);
+  const result = await driveChains({ seconds: SECONDS, chains, step });
+  assertClean(`${product.issuer}/token`, result);
+  return result;
+}
+
+/** Registration → authorize → login → consent → token → first tool call, one at a time. */
+async function fullConnections(product: Product) {
+  const connections: Connection[] = [];
+  const connectMs: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const began = performance.now();
+    const connection = await connectClient(
+      product,
+      `connect-${i}-${randomBytes(4).toString('hex')}@example.com`,
+    );
+    const first = await callTool(product, connection.accessToken, 'enclave_list');
+    await first.text();
+    connectMs.push(performance.now() - began);
+    if (first.status !== 200) throw new Error(`first tool call: ${first.status}`);
+    connections.push(connection);
+  }
+  return { connections, connectMs };
+}
+
+/** From sending the revoke until the MCP server refuses the token, polled every 2 ms. */
+async function revocationPropagation(product: Product, connections: Connection[]): Promise<number[]> {
+  const times: number[] = [];
+  for (const connection of connections) {
+    const session = await dashboard(product, connection.email);
+    const began = performance.now();
+    await revokeGrant(session, connection.grantId);
+    for (;;) {
+      const response = await callTool(product, connection.accessToken, 'mcp_whoami');
+      await response.text();
+      if (response.status === 401) break;
+      if (performance.now() - began > 10_000) throw new Error('the revoked token still works after 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    times.push(performance.now() - began);
+  }
+  return times;
+}
+
+function assertClean(what: string, result: LoadResult) {
+  if (result.failures || result.errors || result.requests === 0) {
+    throw new Error(
+      `${what}: ${result.failures} failed and ${result.errors} errored responses ${JSON.stringify(result.statusCodes)}`,
+    );
+  }
+}
+
+function rows(r: Results): Row[] {
+  const ms = (n: number) => `${n.toFixed(0)} ms`;
+  const rps = (n: number) => `${Math.round(n).toLocaleString('en')}/s`;
+  const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+  return [
+    {
+      measure: '1. /healthz (baseline)',
+      value: rps(r.baseline.rps),
+      detail: `p50 ${r.baseline.p50} ms, p99 ${r.baseline.p99} ms`,
+      target: '',
+      pass: undefined,
+    },
+    {
+      measure: '2. tools/call enclave_list, JWT',
+      value: rps(r.jwtToolCall.rps),
+      detail: `${pct(r.jwtToolCall.ratio)} of (1); p50 ${r.jwtToolCall.p50} ms, p99 ${r.jwtToolCall.p99} ms`,
+      target: '>= 30% of (1), p99 < 25 ms',
+      pass: r.jwtToolCall.ratio >= 0.3 && r.jwtToolCall.p99 < 25,
+    },
+    {
+      measure: '3. tools/call enclave_list, PAT',
+      value: rps(r.personalAccessTokenToolCall.rps),
+      detail: `${pct(r.personalAccessTokenToolCall.ratio)} of (1); p50 ${r.personalAccessTokenToolCall.p50} ms, p99 ${r.personalAccessTokenToolCall.p99} ms`,
+      target: '',
+      pass: undefined,
+    },
+    {
+      measure: '4. refresh-token grant',
+      value: rps(r.refresh.rps),
+      detail: `p50 ${r.refresh.p50} ms, p99 ${r.refresh.p99} ms`,
+      target: '>= 2,000/s',
+      pass: r.refresh.rps >= 2000,
+    },
+    {
+      measure: '5. full connection',
+      value: ms(r.fullConnectionMs.median),
+      detail: `median of ${r.fullConnectionMs.samples.length}, p90 ${ms(r.fullConnectionMs.p90)}`,
+      target: '< 250 ms',
+      pass: r.fullConnectionMs.median < 250,
+    },
+    {
+      measure: '6. revocation propagation',
+      value: ms(r.revocationMs.p99),
+      detail: `p99 of ${r.revocationMs.samples.length}; p50 ${ms(r.revocationMs.p50)}`,
+      target: 'p99 < 1 s',
+      pass: r.revocationMs.p99 < 1000,
+    },
+    {
+      measure: '7. start-up',
+      value: ms(r.startup.ms),
+      detail: 'spawn to both /healthz answering',
+      target: '< 5 s',
+      pass: r.startup.ms < 5000,
+    },
+    {
+      measure: '7. resident memory',
+      value: `${r.startup.rssMb.toFixed(0)} MB`,
+      detail: `idle after start; ${r.startup.rssAfterBenchMb.toFixed(0)} MB after the bench, peak ${r.startup.peakRssMb.toFixed(0)} MB`,
+      target: '< 250 MB',
+      pass: r.startup.rssMb < 250,
+    },
+  ];
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
