@@ -1,4 +1,4 @@
-import { and, type Database, desc, enclaves, eq } from '@enclavia/db';
+import { batched, type Database, desc, enclaves, inArray } from '@enclavia/db';
 
 import type { EnclaveState } from './states.js';
 
@@ -11,14 +11,36 @@ export interface EnclaveSummary {
   createdAt: Date;
 }
 
-/** The enclaves of one workspace, newest first. There is no query without a workspace. */
+type ListOfWorkspace = (workspaceId: string) => Promise<EnclaveSummary[] | undefined>;
+
+// One batched reader per database, made on first use.
+const readers = new WeakMap<Database, ListOfWorkspace>();
+
+/**
+ * The enclaves of one workspace, newest first. There is no query without a workspace.
+ *
+ * The lists asked for in one turn of the event loop, for any workspaces, are read by one query
+ * (`batched`): `enclave_list` is the most frequent tool call, and on the embedded database a
+ * query's fixed cost is most of a request's.
+ */
 export async function listEnclaves(
   db: Database,
   workspaceId: string,
   filter: { state?: EnclaveState } = {},
 ): Promise<EnclaveSummary[]> {
-  return db
+  let read = readers.get(db);
+  if (!read) {
+    read = batched((workspaceIds) => listOfWorkspaces(db, workspaceIds));
+    readers.set(db, read);
+  }
+  const all = (await read(workspaceId)) ?? [];
+  return filter.state ? all.filter((e) => e.state === filter.state) : all;
+}
+
+async function listOfWorkspaces(db: Database, workspaceIds: string[]) {
+  const rows = await db
     .select({
+      workspaceId: enclaves.workspaceId,
       id: enclaves.id,
       name: enclaves.name,
       image: enclaves.image,
@@ -27,8 +49,13 @@ export async function listEnclaves(
       createdAt: enclaves.createdAt,
     })
     .from(enclaves)
-    .where(
-      and(eq(enclaves.workspaceId, workspaceId), filter.state ? eq(enclaves.state, filter.state) : undefined),
-    )
+    .where(inArray(enclaves.workspaceId, workspaceIds))
     .orderBy(desc(enclaves.createdAt));
+  const lists = new Map<string, EnclaveSummary[]>();
+  for (const { workspaceId, ...enclave } of rows) {
+    const list = lists.get(workspaceId);
+    if (list) list.push(enclave);
+    else lists.set(workspaceId, [enclave]);
+  }
+  return lists;
 }

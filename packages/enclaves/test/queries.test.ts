@@ -37,3 +37,14 @@ it("lists only the workspace's own enclaves, newest first", async () => {
 it('filters by state', async () => {
   expect((await listEnclaves(database.db, mine, { state: 'stopped' })).map((e) => e.name)).toEqual(['old']);
 });
+
+it("gives each of many concurrent lists only its own workspace's enclaves", async () => {
+  const lists = await Promise.all([
+    listEnclaves(database.db, theirs),
+    listEnclaves(database.db, mine, { state: 'running' }),
+    listEnclaves(database.db, mine),
+    listEnclaves(database.db, '00000000-0000-4000-8000-000000000000'),
+  ]);
+
+  expect(lists.map((list) => list.map((e) => e.name))).toEqual([['foreign'], ['new'], ['new', 'old'], []]);
+});
