@@ -1,6 +1,6 @@
 export { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
-export { batched } from './batch.js';
 export { type AuditEntry, type Executor, listAudit, recordAudit } from './audit.js';
+export { batched } from './batch.js';
 export {
   type Database,
   type DatabaseHandle,
