@@ -32,7 +32,7 @@ const CONNECTIONS = Number(values.connections);
 const SAMPLES = Number(values.samples);
 
 async function main() {
-  const product = await startProduct({ pin: true, env: { REGISTER_RATE_LIMIT: '1000000' } });
+  const product = await startProduct({ REGISTER_RATE_LIMIT: '1000000' });
   try {
     const results = await measure(product);
     writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
@@ -87,6 +87,7 @@ async function measure(product: Product) {
     },
     startup: {
       ms: product.startMs,
+      firstMs: product.firstStartMs,
       rssMb: idle.rssMb,
       rssAfterBenchMb: after.rssMb,
       peakRssMb: after.peakRssMb,
@@ -241,7 +242,7 @@ function rows(r: Results): Row[] {
     {
       measure: '7. start-up',
       value: ms(r.startup.ms),
-      detail: 'spawn to both /healthz answering',
+      detail: `\`pnpm start\` to both /healthz answering; the first start (new database) ${ms(r.startup.firstMs)}`,
       target: '< 5 s',
       pass: r.startup.ms < 5000,
     },

@@ -2,7 +2,9 @@ import { CLAIMS } from '@enclavia/contract';
 import { authorizationCodeFlow, decodeJwt, tokenRequest } from '@enclavia/standalone/testing/flow';
 import { registerClient } from '@enclavia/standalone/testing/register';
 import { type ApiSession, signInToDashboard } from '@enclavia/standalone/testing/web-session';
-import type { Product } from './product.js';
+import type { Product as RunningProduct } from './product.js';
+
+type Product = Pick<RunningProduct, 'issuer' | 'mcpUrl'>;
 
 const REDIRECT = 'http://127.0.0.1:3118/callback';
 const SCOPE = 'enclaves:read enclaves:write enclaves:destroy';

@@ -1,5 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.js';
 
@@ -57,12 +61,26 @@ async function openPostgres(url: string, max = 10) {
   };
 }
 
+// PostgreSQL's default 128 MB buffer pool is resident memory in PGlite; our tables fit in far
+// less, and pages beyond it come from the operating system's file cache.
+const PGLITE_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
+/**
+ * PGlite is PostgreSQL compiled to WebAssembly. V8 compiles it quickly (Liftoff) and then again,
+ * optimized, wherever it runs hot (TurboFan); the second compilation held about 70 MB more resident
+ * memory and slowed the start, for no throughput we could measure (docs/performance.md).
+ */
+function compileWebAssemblyOnce(): void {
+  setFlagsFromString('--liftoff-only');
+}
+
 async function openPglite(dataDir: string | undefined) {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir);
+  compileWebAssemblyOnce();
+  if (dataDir) await initPgliteDataDir(dataDir);
+  const client = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
   const db = drizzle({ client, schema });
   return {
     db: db as Database,
@@ -74,4 +92,30 @@ async function openPglite(dataDir: string | undefined) {
     }) satisfies Listen,
     close: () => client.close(),
   };
+}
+
+/**
+ * Creates a new data directory (PostgreSQL's initdb) in a child process. In this process it would
+ * run a second PGlite beside ours and leave several hundred MB resident after it is done; a child's
+ * memory goes back to the system when it exits.
+ */
+async function initPgliteDataDir(dataDir: string): Promise<void> {
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return;
+  mkdirSync(dataDir, { recursive: true });
+  const initdb = `const { PGlite } = await import('@electric-sql/pglite');
+const db = new PGlite(process.argv[1]);
+await db.waitReady;
+await db.close();`;
+  // Run from this package, where '@electric-sql/pglite' resolves.
+  const cwd = fileURLToPath(new URL('..', import.meta.url));
+  try {
+    await promisify(execFile)(
+      process.execPath,
+      ['--liftoff-only', '--input-type=module', '-e', initdb, dataDir],
+      { cwd },
+    );
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(`could not create the embedded database in ${dataDir}${stderr ? `: ${stderr}` : ''}`);
+  }
 }

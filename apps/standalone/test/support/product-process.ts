@@ -1,0 +1,120 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './stack.js';
+
+/** What the README's `pnpm start` runs (package.json "start"), from the repository root. */
+const START_SCRIPT = fileURLToPath(new URL('../../scripts/start.mjs', import.meta.url));
+const REPO = fileURLToPath(new URL('../../../..', import.meta.url));
+
+export interface ProductProcess {
+  issuer: string;
+  mcpUrl: string;
+  ports: { auth: number; mcp: number };
+  /** The MCP server's `/healthz`. */
+  healthz: string;
+  pid: number;
+  /** Milliseconds from spawning the process to both services answering `/healthz`. */
+  startMs: number;
+  /** Resident memory of the process now, and its peak so far, in MB. */
+  memory(): { rssMb: number; peakRssMb: number };
+  stdout(): string;
+  stderr(): string;
+  /** SIGINT, as Ctrl-C; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export interface ProductOptions {
+  /** The embedded database's directory; ignored when `env` has DATABASE_URL. */
+  dataDir: string;
+  env?: Record<string, string>;
+  /** Run on this CPU core only (Linux `taskset`), as a benchmark does. */
+  core?: number;
+  /** Ephemeral unless given, e.g. to start again where the last process ran. */
+  ports?: { auth: number; mcp: number };
+}
+
+/**
+ * Starts the product as `pnpm start` does, in a process of its own (so its memory is its own) on
+ * loopback ports of its own, and resolves once both services answer.
+ */
+export async function startProductProcess({ dataDir, env = {}, core, ports }: ProductOptions) {
+  const { auth, mcp } = ports ?? { auth: await freePort(), mcp: await freePort() };
+  const issuer = `http://127.0.0.1:${auth}`;
+  const mcpUrl = `http://127.0.0.1:${mcp}/mcp`;
+  const childEnv = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    AUTH_PUBLIC_URL: issuer,
+    AUTH_PORT: String(auth),
+    MCP_PUBLIC_URL: mcpUrl,
+    MCP_PORT: String(mcp),
+    ...env,
+  };
+  const node = [process.execPath, START_SCRIPT];
+  const [command, ...args] = core === undefined ? node : ['taskset', '-c', String(core), ...node];
+  const began = performance.now();
+  const child = spawn(command!, args, { cwd: REPO, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output.stdout = (output.stdout + chunk.toString()).slice(-20_000);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output.stderr = (output.stderr + chunk.toString()).slice(-20_000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const product: ProductProcess = {
+    issuer,
+    mcpUrl,
+    ports: { auth, mcp },
+    healthz: `http://127.0.0.1:${mcp}/healthz`,
+    pid: child.pid!,
+    startMs: 0,
+    memory: () => memoryOf(child.pid!),
+    stdout: () => output.stdout,
+    stderr: () => output.stderr,
+    stop: () => stop(child, exited),
+  };
+  try {
+    await untilAnswering(child, [`${issuer}/healthz`, product.healthz], () => output.stderr);
+  } catch (error) {
+    await product.stop();
+    throw error;
+  }
+  product.startMs = performance.now() - began;
+  return product;
+}
+
+async function untilAnswering(child: ChildProcess, urls: string[], stderr: () => string) {
+  const deadline = Date.now() + 60_000;
+  for (const url of urls) {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the product exited (${child.exitCode}):\n${stderr()}`);
+      if (Date.now() > deadline) throw new Error(`the product did not start within 60 s:\n${stderr()}`);
+      const ok = await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+/** The process's resident set now (VmRSS) and at its peak (VmHWM), from /proc. */
+function memoryOf(pid: number) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] ?? 0);
+  return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
+}
+
+async function stop(child: ChildProcess, exited: Promise<number | null>) {
+  if (child.exitCode !== null || child.signalCode !== null) return exited;
+  child.kill('SIGINT');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}
