@@ -80,8 +80,13 @@ async function openPglite(dataDir: string | undefined) {
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   compileWebAssemblyOnce();
   if (dataDir) await initPgliteDataDir(dataDir);
-  const client = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
-  const db = drizzle({ client, schema });
+  // One options object: PGlite ignores a second argument when the first is not a string.
+  const client = new PGlite({
+    dataDir,
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
+    parsers: DRIZZLE_PARSERS,
+  });
+  const db = drizzle({ client: withoutQueryParsers(client), schema });
   return {
     db: db as Database,
     kind: 'pglite' as const,
@@ -92,6 +97,44 @@ async function openPglite(dataDir: string | undefined) {
     }) satisfies Listen,
     close: () => client.close(),
   };
+}
+
+/**
+ * The result parsers drizzle asks PGlite for: dates and intervals as PostgreSQL's text, which
+ * drizzle converts itself (drizzle-orm/pglite/session.js).
+ */
+const asText = (value: string) => value;
+const DRIZZLE_PARSERS = Object.fromEntries(
+  // timestamp, timestamptz, interval, date, and arrays of numeric, timestamp, timestamptz, interval, date
+  [1114, 1184, 1186, 1082, 1231, 1115, 1185, 1187, 1182].map((type) => [type, asText]),
+);
+
+interface Queryable {
+  query(sql: string, params?: unknown[], options?: { parsers?: unknown }): Promise<unknown>;
+  transaction?<T>(callback: (tx: Queryable) => Promise<T>): Promise<T>;
+}
+
+/**
+ * The PGlite client as drizzle sees it, minus the parsers drizzle passes with every query: PGlite
+ * merges them into a copy of its whole parser table each time, which costs more than a simple query
+ * itself. The instance has the same parsers (`DRIZZLE_PARSERS`), so the results are unchanged.
+ */
+function withoutQueryParsers<T extends Queryable>(client: T): T {
+  return new Proxy(client, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target);
+      if (key === 'query') {
+        return (sql: string, params?: unknown[], options?: object) =>
+          target.query(sql, params, options && { ...options, parsers: undefined });
+      }
+      if (key === 'transaction') {
+        return <R>(callback: (tx: Queryable) => Promise<R>) =>
+          target.transaction!((tx) => callback(withoutQueryParsers(tx)));
+      }
+      // PGlite's methods use private fields: they must run on the client itself, not the proxy.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /**
