@@ -1,9 +1,11 @@
 import {
   and,
+  batched,
   type Database,
   eq,
   grants,
   identities,
+  inArray,
   isNull,
   memberships,
   users,
@@ -115,6 +117,24 @@ export async function findUser(db: Database, id: string): Promise<User | undefin
   return row;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `findUser` for oidc-provider, which asks at every token request: the lookups made together are
+ * answered by one query (`batched`). An id that is not a user id is no user, not a failed query.
+ */
+export function usersById(db: Database): (id: string) => Promise<User | undefined> {
+  return batched(async (ids: string[]) => {
+    const valid = ids.filter((id) => UUID.test(id));
+    if (valid.length === 0) return new Map<string, User>();
+    const rows = await db
+      .select({ id: users.id, email: users.email })
+      .from(users)
+      .where(and(inArray(users.id, valid), isNull(users.disabledAt)));
+    return new Map(rows.map((row) => [row.id, row]));
+  });
+}
+
 /** The workspaces a user may bind a grant to, the personal one first. */
 export async function workspacesOf(db: Database, userId: string): Promise<WorkspaceChoice[]> {
   const rows = await db
@@ -148,21 +168,40 @@ export async function bindGrant(
   },
 ): Promise<void> {
   const { grantId, ...rest } = binding;
-  await db
-    .insert(grants)
-    .values({ id: grantId, ...rest })
-    .onConflictDoUpdate({ target: grants.id, set: { workspaceId: rest.workspaceId, scope: rest.scope } });
+  // Every consent saves a new grant, bound here once: its user and workspace never change, which is
+  // what lets `grantIdentities` remember them.
+  await db.insert(grants).values({ id: grantId, ...rest });
+}
+
+export interface GrantIdentity {
+  workspaceId: string;
+  email: string;
 }
 
 /** What an access token of this grant says about who and where. */
-export async function grantIdentity(
-  db: Database,
-  grantId: string,
-): Promise<{ workspaceId: string; email: string } | undefined> {
+export async function grantIdentity(db: Database, grantId: string): Promise<GrantIdentity | undefined> {
   const [row] = await db
     .select({ workspaceId: grants.workspaceId, email: users.email })
     .from(grants)
     .innerJoin(users, eq(users.id, grants.userId))
     .where(eq(grants.id, grantId));
   return row;
+}
+
+/**
+ * `grantIdentity`, remembered for the `max` grants read most recently: it is asked at every token
+ * the grant issues, and a grant's user, workspace and email never change (a revoked grant issues
+ * no more tokens, so it need not be forgotten).
+ */
+export function grantIdentities(db: Database, max = 10_000) {
+  const known = new Map<string, GrantIdentity>();
+  return async function identityOf(grantId: string): Promise<GrantIdentity | undefined> {
+    const remembered = known.get(grantId);
+    if (remembered) return remembered;
+    const identity = await grantIdentity(db, grantId);
+    if (!identity) return undefined;
+    if (known.size >= max) known.delete(known.keys().next().value!);
+    known.set(grantId, identity);
+    return identity;
+  };
 }

@@ -1,4 +1,5 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { batched } from './batch.js';
 import type { Database } from './client.js';
 import { hashSecret } from './hash.js';
 import { oidcModels } from './schema/index.js';
@@ -11,6 +12,9 @@ type Payload = Record<string, unknown> & {
   consumed?: unknown;
 };
 
+type Row = typeof oidcModels.$inferSelect;
+type NewRow = typeof oidcModels.$inferInsert & { model: string; id: string };
+
 export interface OidcAdapterOptions {
   /** The error `consume` throws when the code or token was consumed already (a replay or a race). */
   alreadyConsumed: () => Error;
@@ -19,16 +23,24 @@ export interface OidcAdapterOptions {
 /**
  * oidc-provider's storage adapter (the interface of its `example/my_adapter.js`) on our database.
  * Ids are stored hashed and `jti` (which repeats the id) is left out of the stored payload, so the
- * table holds no usable code, token or session cookie. `consume` is one conditional UPDATE: of two
- * concurrent consumers exactly one wins, the other gets `alreadyConsumed()`.
+ * table holds no usable code, token or session cookie. Of two concurrent `consume`s of one id
+ * exactly one wins; the other gets `alreadyConsumed()`.
+ *
+ * A token request reads the token, its client and its grant, consumes the token and saves the next
+ * one: the finds, consumes and saves of concurrent requests are each gathered into one statement
+ * (`batched`), because on the embedded database a statement's fixed cost is most of a request's.
  */
 export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptions) {
+  const statements = batchedStatements(db);
+  // Ids whose `consume` is in flight: a second consumer of the same id loses at once.
+  const consuming = new Set<string>();
+
   return class DrizzleOidcAdapter {
     constructor(readonly model: string) {}
 
     async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
       const { jti: _jti, ...stored } = payload;
-      const row = {
+      await statements.upsert({
         model: this.model,
         id: hashSecret(id),
         payload: stored,
@@ -36,41 +48,30 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
         uid: payload.uid ?? null,
         userCode: payload.userCode ? hashSecret(payload.userCode) : null,
         expiresAt: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
-      };
-      await db
-        .insert(oidcModels)
-        .values(row)
-        .onConflictDoUpdate({
-          target: [oidcModels.model, oidcModels.id],
-          set: {
-            payload: row.payload,
-            grantId: row.grantId,
-            uid: row.uid,
-            userCode: row.userCode,
-            expiresAt: row.expiresAt,
-          },
-        });
+      });
     }
 
     async find(id: string): Promise<Payload | undefined> {
-      return this.findWhere(eq(oidcModels.id, hashSecret(id)), id);
+      return this.payloadOf(await statements.find(key(this.model, hashSecret(id))), id);
     }
 
     async findByUid(uid: string): Promise<Payload | undefined> {
-      return this.findWhere(eq(oidcModels.uid, uid));
+      return this.payloadOf(await this.findWhere(eq(oidcModels.uid, uid)));
     }
 
     async findByUserCode(userCode: string): Promise<Payload | undefined> {
-      return this.findWhere(eq(oidcModels.userCode, hashSecret(userCode)));
+      return this.payloadOf(await this.findWhere(eq(oidcModels.userCode, hashSecret(userCode))));
     }
 
     async consume(id: string): Promise<void> {
-      const won = await db
-        .update(oidcModels)
-        .set({ consumedAt: sql`now()` })
-        .where(and(this.isModel(), eq(oidcModels.id, hashSecret(id)), isNull(oidcModels.consumedAt)))
-        .returning({ id: oidcModels.id });
-      if (won.length === 0) throw options.alreadyConsumed();
+      const k = key(this.model, hashSecret(id));
+      if (consuming.has(k)) throw options.alreadyConsumed();
+      consuming.add(k);
+      try {
+        if (!(await statements.consume(k))) throw options.alreadyConsumed();
+      } finally {
+        consuming.delete(k);
+      }
     }
 
     async destroy(id: string): Promise<void> {
@@ -85,8 +86,12 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
       return eq(oidcModels.model, this.model);
     }
 
-    private async findWhere(condition: ReturnType<typeof eq>, id?: string): Promise<Payload | undefined> {
+    private async findWhere(condition: ReturnType<typeof eq>): Promise<Row | undefined> {
       const [row] = await db.select().from(oidcModels).where(and(this.isModel(), condition)).limit(1);
+      return row;
+    }
+
+    private payloadOf(row: Row | undefined, id?: string): Payload | undefined {
       if (!row) return undefined;
       if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return undefined;
       const payload: Payload = { ...row.payload };
@@ -96,5 +101,103 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
       if (row.consumedAt) payload.consumed = Math.floor(row.consumedAt.getTime() / 1000);
       return payload;
     }
+  };
+}
+
+/** A row's key in a batch: its model and hashed id. */
+function key(model: string, hashedId: string): string {
+  return `${model}\n${hashedId}`;
+}
+
+function split(k: string): [model: string, hashedId: string] {
+  const at = k.indexOf('\n');
+  return [k.slice(0, at), k.slice(at + 1)];
+}
+
+/** The keys of a batch, grouped by model: one statement per model (a batch rarely has two). */
+function byModel<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const [model] = split(keyOf(item));
+    const group = groups.get(model);
+    if (group) group.push(item);
+    else groups.set(model, [item]);
+  }
+  return groups;
+}
+
+/** Finds, consumes and saves, each gathered across concurrent requests into one statement. */
+function batchedStatements(db: Database) {
+  const find = batched(async (keys: string[]) => {
+    const found = new Map<string, Row>();
+    await Promise.all(
+      [...byModel(keys, (k) => k)].map(async ([model, group]) => {
+        const rows = await db
+          .select()
+          .from(oidcModels)
+          .where(
+            and(
+              eq(oidcModels.model, model),
+              inArray(
+                oidcModels.id,
+                group.map((k) => split(k)[1]),
+              ),
+            ),
+          );
+        for (const row of rows) found.set(key(row.model, row.id), row);
+      }),
+    );
+    return found;
+  });
+
+  const consume = batched(async (keys: string[]) => {
+    const won = new Map<string, true>();
+    await Promise.all(
+      [...byModel(keys, (k) => k)].map(async ([model, group]) => {
+        const rows = await db
+          .update(oidcModels)
+          .set({ consumedAt: sql`now()` })
+          .where(
+            and(
+              eq(oidcModels.model, model),
+              inArray(
+                oidcModels.id,
+                group.map((k) => split(k)[1]),
+              ),
+              isNull(oidcModels.consumedAt),
+            ),
+          )
+          .returning({ id: oidcModels.id });
+        for (const row of rows) won.set(key(model, row.id), true);
+      }),
+    );
+    return won;
+  });
+
+  const upsert = batched(async (rows: NewRow[]) => {
+    // One statement may not write a row twice: of two saves of one id, the later one stands.
+    const latest = new Map(rows.map((row) => [key(row.model, row.id), row]));
+    await db
+      .insert(oidcModels)
+      .values([...latest.values()])
+      .onConflictDoUpdate({
+        target: [oidcModels.model, oidcModels.id],
+        set: {
+          payload: sql`excluded.payload`,
+          grantId: sql`excluded.grant_id`,
+          uid: sql`excluded.uid`,
+          userCode: sql`excluded.user_code`,
+          expiresAt: sql`excluded.expires_at`,
+        },
+      });
+    return new Map(rows.map((row) => [row, true as const]));
+  });
+
+  return {
+    find,
+    consume: async (k: string) => (await consume(k)) === true,
+    upsert: async (row: NewRow) => {
+      await upsert(row);
+    },
   };
 }

@@ -66,4 +66,28 @@ describe('oidc-provider adapter', () => {
     await clients.destroy('client-1');
     expect(await clients.find('client-1')).toBeUndefined();
   });
+
+  it('answers concurrent requests, gathered into one statement each, as if each ran alone', async () => {
+    const tokens = new Adapter('RefreshToken');
+    const clients = new Adapter('Client');
+    await Promise.all([
+      tokens.upsert('t-1', { jti: 't-1', grantId: 'g-1', n: 1 }, 60),
+      tokens.upsert('t-2', { jti: 't-2', grantId: 'g-2' }, 60),
+      tokens.upsert('t-1', { jti: 't-1', grantId: 'g-1', n: 2 }, 60),
+      clients.upsert('c-1', { client_id: 'c-1' }),
+    ]);
+
+    const [t1, t2, c1, missing] = await Promise.all([
+      tokens.find('t-1'),
+      tokens.find('t-2'),
+      clients.find('c-1'),
+      clients.find('t-1'),
+    ]);
+    expect([t1?.n, t2?.grantId, c1?.client_id, missing]).toEqual([2, 'g-2', 'c-1', undefined]);
+
+    const consumed = await Promise.allSettled([tokens.consume('t-1'), tokens.consume('t-2')]);
+    expect(consumed.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    await expect(tokens.consume('t-2')).rejects.toBeInstanceOf(AlreadyConsumed);
+    await expect(tokens.consume('never-saved')).rejects.toBeInstanceOf(AlreadyConsumed);
+  });
 });

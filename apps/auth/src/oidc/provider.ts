@@ -13,7 +13,7 @@ import {
   type KoaContextWithOIDC,
   Provider,
 } from 'oidc-provider';
-import { findUser, grantIdentity } from '../accounts.js';
+import { grantIdentities, usersById } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
 import { errorPage } from '../web/page.js';
 import { clientMetadataPolicy, widenLoopbackRedirects } from './client-policy.js';
@@ -40,6 +40,8 @@ export interface ProviderDeps {
 
 export function createProvider({ config, db, keys, fetch }: ProviderDeps): Provider {
   const aliases = resourceAliases(config.mcpResource);
+  const identityOf = grantIdentities(db);
+  const findUser = usersById(db);
 
   const configuration: Configuration = {
     adapter: createOidcAdapterFactory(db, {
@@ -63,7 +65,7 @@ export function createProvider({ config, db, keys, fetch }: ProviderDeps): Provi
     pkce: { required: () => true },
     responseTypes: ['code'],
     findAccount: async (_ctx, sub) => {
-      const user = await findUser(db, sub);
+      const user = await findUser(sub);
       return user && { accountId: user.id, claims: () => ({ sub: user.id, email: user.email }) };
     },
     interactions: {
@@ -107,7 +109,7 @@ export function createProvider({ config, db, keys, fetch }: ProviderDeps): Provi
     expiresWithSession: async () => false,
     extraTokenClaims: async (_ctx, token) => {
       if (token.kind !== 'AccessToken' || !token.grantId) return undefined;
-      const identity = await grantIdentity(db, token.grantId);
+      const identity = await identityOf(token.grantId);
       return (
         identity && {
           [CLAIMS.workspace]: identity.workspaceId,

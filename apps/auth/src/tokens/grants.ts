@@ -77,14 +77,29 @@ export async function revokeConnectedApp(
 
 /**
  * "Last used" of a connected app is when it last got an access token (at code exchange and at
- * each refresh): cheap, and never a write per MCP request.
+ * refreshes): cheap, never a write per MCP request, and at most one write a minute per grant from
+ * this process, so a client refreshing often costs no write per refresh.
  */
-export function trackGrantUse(provider: Provider, db: Database, log: FastifyBaseLogger): void {
+export function trackGrantUse(
+  provider: Provider,
+  db: Database,
+  log: FastifyBaseLogger,
+  { everyMs = 60_000, now = Date.now, max = 10_000 } = {},
+): void {
+  // Grant id → when this process last wrote it; oldest first.
+  const written = new Map<string, number>();
   provider.on('access_token.issued', (token: { grantId?: string }) => {
-    if (!token.grantId) return;
+    const { grantId } = token;
+    if (!grantId) return;
+    const at = now();
+    const last = written.get(grantId);
+    if (last !== undefined && at - last < everyMs) return;
+    written.delete(grantId);
+    written.set(grantId, at);
+    if (written.size > max) written.delete(written.keys().next().value!);
     db.update(grants)
-      .set({ lastUsedAt: new Date() })
-      .where(eq(grants.id, token.grantId))
+      .set({ lastUsedAt: new Date(at) })
+      .where(eq(grants.id, grantId))
       .catch((error: unknown) => log.warn({ err: error }, 'could not record when a grant was last used'));
   });
 }
