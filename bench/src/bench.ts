@@ -12,6 +12,7 @@ import {
   revokeGrant,
   toolCall,
 } from './clients.js';
+import { post } from './http.js';
 import { drive, driveChains, type LoadResult, warmUp } from './load.js';
 import { type Product, startProduct } from './product.js';
 import { median, percentile } from './stats.js';
@@ -130,14 +131,13 @@ async function saturateRefresh(product: Product, email: string): Promise<LoadRes
     const { clientId, refreshToken } = await connectClient(product, email);
     chains.push({ clientId, refreshToken });
   }
+  const url = `${product.issuer}/token`;
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
   const step = async (chain: { clientId: string; refreshToken: string }) => {
-    const response = await fetch(`${product.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: refreshBody(chain.clientId, chain.refreshToken),
-    });
-    const body = (await response.json()) as { refresh_token?: string };
-    return { status: response.status, next: { ...chain, refreshToken: body.refresh_token ?? '' } };
+    const answer = await post(url, form, refreshBody(chain.clientId, chain.refreshToken));
+    const refreshToken =
+      answer.status === 200 ? (JSON.parse(answer.body) as { refresh_token: string }).refresh_token : '';
+    return { status: answer.status, next: { ...chain, refreshToken } };
   };
   const warm = await driveChains({ seconds: WARMUP, chains, step });
   assertClean('refresh (warm-up)', warm);
