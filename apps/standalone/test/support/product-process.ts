@@ -18,6 +18,8 @@ export interface ProductProcess {
   startMs: number;
   /** Resident memory of the process now, and its peak so far, in MB. */
   memory(): { rssMb: number; peakRssMb: number };
+  /** CPU time the process has used so far, user and system, in milliseconds. */
+  cpuMs(): number;
   stdout(): string;
   stderr(): string;
   /** SIGINT, as Ctrl-C; resolves with the exit code. */
@@ -73,6 +75,7 @@ export async function startProductProcess({ dataDir, env = {}, core, ports }: Pr
     pid: child.pid!,
     startMs: 0,
     memory: () => memoryOf(child.pid!),
+    cpuMs: () => cpuMsOf(child.pid!),
     stdout: () => output.stdout,
     stderr: () => output.stderr,
     stop: () => stop(child, exited),
@@ -108,6 +111,12 @@ function memoryOf(pid: number) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] ?? 0);
   return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
+}
+
+/** utime + stime from /proc/<pid>/stat, in clock ticks of 10 ms on Linux. */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function stop(child: ChildProcess, exited: Promise<number | null>) {
