@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import {
   type Connection,
   callTool,
@@ -12,6 +11,7 @@ import {
   toolCall,
 } from './clients.js';
 import { post } from './http.js';
+import { drive } from './load.js';
 import { openLoop } from './open-loop.js';
 import { type Product, startProduct } from './product.js';
 
@@ -177,27 +177,15 @@ async function toolCalls(product: Product, users: User[]) {
     toolCall(u.personalAccessToken, 'enclave_logs', { id: u.enclaveId }),
     toolCall(u.personalAccessToken, 'mcp_whoami'),
   ]);
-  const result = await autocannon({
+  return drive({
     url: product.mcpUrl,
     connections: 20,
-    duration: SECONDS,
-    overallRate: TOOL_RATE,
+    seconds: SECONDS,
+    rate: TOOL_RATE,
     requests,
     // A tool that failed still answers 200; its result says isError.
-    verifyBody: (body) => !String(body).includes('"isError":true'),
-    timeout: 10,
+    verifyBody: (body) => !body.includes('"isError":true'),
   });
-  const statusCodes: Record<string, number> = {};
-  for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {}))
-    statusCodes[code] = count ?? 0;
-  return {
-    requests: result.requests.total,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    statusCodes,
-    mismatches: result.mismatches ?? 0,
-    errors: result.errors + result.timeouts,
-  };
 }
 
 /**

@@ -114,63 +114,47 @@ function split(k: string): [model: string, hashedId: string] {
   return [k.slice(0, at), k.slice(at + 1)];
 }
 
-/** The keys of a batch, grouped by model: one statement per model (a batch rarely has two). */
-function byModel<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const [model] = split(keyOf(item));
-    const group = groups.get(model);
-    if (group) group.push(item);
-    else groups.set(model, [item]);
+/** Runs `statement` once per model among the keys (a batch rarely has two), with its hashed ids. */
+async function perModel(
+  keys: string[],
+  statement: (model: string, hashedIds: string[]) => Promise<void>,
+): Promise<void> {
+  const ids = new Map<string, string[]>();
+  for (const k of keys) {
+    const [model, hashedId] = split(k);
+    const group = ids.get(model);
+    if (group) group.push(hashedId);
+    else ids.set(model, [hashedId]);
   }
-  return groups;
+  await Promise.all([...ids].map(([model, hashedIds]) => statement(model, hashedIds)));
 }
 
 /** Finds, consumes and saves, each gathered across concurrent requests into one statement. */
 function batchedStatements(db: Database) {
   const find = batched(async (keys: string[]) => {
     const found = new Map<string, Row>();
-    await Promise.all(
-      [...byModel(keys, (k) => k)].map(async ([model, group]) => {
-        const rows = await db
-          .select()
-          .from(oidcModels)
-          .where(
-            and(
-              eq(oidcModels.model, model),
-              inArray(
-                oidcModels.id,
-                group.map((k) => split(k)[1]),
-              ),
-            ),
-          );
-        for (const row of rows) found.set(key(row.model, row.id), row);
-      }),
-    );
+    await perModel(keys, async (model, hashedIds) => {
+      const rows = await db
+        .select()
+        .from(oidcModels)
+        .where(and(eq(oidcModels.model, model), inArray(oidcModels.id, hashedIds)));
+      for (const row of rows) found.set(key(row.model, row.id), row);
+    });
     return found;
   });
 
   const consume = batched(async (keys: string[]) => {
     const won = new Map<string, true>();
-    await Promise.all(
-      [...byModel(keys, (k) => k)].map(async ([model, group]) => {
-        const rows = await db
-          .update(oidcModels)
-          .set({ consumedAt: sql`now()` })
-          .where(
-            and(
-              eq(oidcModels.model, model),
-              inArray(
-                oidcModels.id,
-                group.map((k) => split(k)[1]),
-              ),
-              isNull(oidcModels.consumedAt),
-            ),
-          )
-          .returning({ id: oidcModels.id });
-        for (const row of rows) won.set(key(model, row.id), true);
-      }),
-    );
+    await perModel(keys, async (model, hashedIds) => {
+      const rows = await db
+        .update(oidcModels)
+        .set({ consumedAt: sql`now()` })
+        .where(
+          and(eq(oidcModels.model, model), inArray(oidcModels.id, hashedIds), isNull(oidcModels.consumedAt)),
+        )
+        .returning({ id: oidcModels.id });
+      for (const row of rows) won.set(key(model, row.id), true);
+    });
     return won;
   });
 
