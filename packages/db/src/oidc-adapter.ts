@@ -12,7 +12,21 @@ type Payload = Record<string, unknown> & {
   consumed?: unknown;
 };
 
-type Row = typeof oidcModels.$inferSelect;
+// What a find needs of a row: parsing the other columns (timestamps into Dates) costs per row.
+const columns = {
+  model: oidcModels.model,
+  id: oidcModels.id,
+  payload: oidcModels.payload,
+  expiresAt: oidcModels.expiresAt,
+  consumedAt: oidcModels.consumedAt,
+};
+type Row = {
+  model: string;
+  id: string;
+  payload: Record<string, unknown>;
+  expiresAt: Date | null;
+  consumedAt: Date | null;
+};
 type NewRow = typeof oidcModels.$inferInsert & { model: string; id: string };
 
 export interface OidcAdapterOptions {
@@ -87,7 +101,7 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
     }
 
     private async findWhere(condition: ReturnType<typeof eq>): Promise<Row | undefined> {
-      const [row] = await db.select().from(oidcModels).where(and(this.isModel(), condition)).limit(1);
+      const [row] = await db.select(columns).from(oidcModels).where(and(this.isModel(), condition)).limit(1);
       return row;
     }
 
@@ -135,7 +149,7 @@ function batchedStatements(db: Database) {
     const found = new Map<string, Row>();
     await perModel(keys, async (model, hashedIds) => {
       const rows = await db
-        .select()
+        .select(columns)
         .from(oidcModels)
         .where(and(eq(oidcModels.model, model), inArray(oidcModels.id, hashedIds)));
       for (const row of rows) found.set(key(row.model, row.id), row);
