@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { batched } from './batch.js';
 import type { Database } from './client.js';
 import { hashSecret } from './hash.js';
@@ -143,15 +143,29 @@ async function perModel(
   await Promise.all([...ids].map(([model, hashedIds]) => statement(model, hashedIds)));
 }
 
-/** Finds, consumes and saves, each gathered across concurrent requests into one statement. */
+/**
+ * Finds, consumes and saves, each gathered across concurrent requests into one statement. A
+ * statement takes its whole batch in one parameter, so its text is the same for every batch: drizzle
+ * builds it once (building it per call cost more than PGlite running it), and PostgreSQL can keep it
+ * prepared.
+ */
 function batchedStatements(db: Database) {
+  const byIds = and(
+    eq(oidcModels.model, sql.placeholder('model')),
+    sql`${oidcModels.id} = any(${sql.placeholder('ids')}::text::text[])`,
+  );
+  const findRows = db.select(columns).from(oidcModels).where(byIds).prepare('oidc_find');
+  const consumeRows = db
+    .update(oidcModels)
+    .set({ consumedAt: sql`now()` })
+    .where(and(byIds, isNull(oidcModels.consumedAt)))
+    .returning({ id: oidcModels.id })
+    .prepare('oidc_consume');
+
   const find = batched(async (keys: string[]) => {
     const found = new Map<string, Row>();
     await perModel(keys, async (model, hashedIds) => {
-      const rows = await db
-        .select(columns)
-        .from(oidcModels)
-        .where(and(eq(oidcModels.model, model), inArray(oidcModels.id, hashedIds)));
+      const rows = await findRows.execute({ model, ids: textArray(hashedIds) });
       for (const row of rows) found.set(key(row.model, row.id), row);
     });
     return found;
@@ -160,13 +174,7 @@ function batchedStatements(db: Database) {
   const consume = batched(async (keys: string[]) => {
     const won = new Map<string, true>();
     await perModel(keys, async (model, hashedIds) => {
-      const rows = await db
-        .update(oidcModels)
-        .set({ consumedAt: sql`now()` })
-        .where(
-          and(eq(oidcModels.model, model), inArray(oidcModels.id, hashedIds), isNull(oidcModels.consumedAt)),
-        )
-        .returning({ id: oidcModels.id });
+      const rows = await consumeRows.execute({ model, ids: textArray(hashedIds) });
       for (const row of rows) won.set(key(model, row.id), true);
     });
     return won;
@@ -174,20 +182,13 @@ function batchedStatements(db: Database) {
 
   const upsert = batched(async (rows: NewRow[]) => {
     // One statement may not write a row twice: of two saves of one id, the later one stands.
-    const latest = new Map(rows.map((row) => [key(row.model, row.id), row]));
-    await db
-      .insert(oidcModels)
-      .values([...latest.values()])
-      .onConflictDoUpdate({
-        target: [oidcModels.model, oidcModels.id],
-        set: {
-          payload: sql`excluded.payload`,
-          grantId: sql`excluded.grant_id`,
-          uid: sql`excluded.uid`,
-          userCode: sql`excluded.user_code`,
-          expiresAt: sql`excluded.expires_at`,
-        },
-      });
+    const latest = [...new Map(rows.map((row) => [key(row.model, row.id), row])).values()];
+    await db.execute(sql`
+      insert into ${oidcModels} (model, id, payload, grant_id, uid, user_code, expires_at)
+      select * from jsonb_to_recordset(${JSON.stringify(latest)}::text::jsonb)
+        as t(model text, id text, payload jsonb, "grantId" text, uid text, "userCode" text, "expiresAt" timestamptz)
+      on conflict (model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id,
+        uid = excluded.uid, user_code = excluded.user_code, expires_at = excluded.expires_at`);
     return new Map(rows.map((row) => [row, true as const]));
   });
 
@@ -198,4 +199,12 @@ function batchedStatements(db: Database) {
       await upsert(row);
     },
   };
+}
+
+/**
+ * A PostgreSQL array literal of `values` (each quoted, `"` and `\` escaped), passed as one `text`
+ * parameter and cast to `text[]`: both drivers pass a string through unchanged.
+ */
+export function textArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }

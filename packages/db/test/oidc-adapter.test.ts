@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOidcAdapterFactory, type DatabaseHandle, oidcModels } from '../src/index.js';
+import {
+  createOidcAdapterFactory,
+  type DatabaseHandle,
+  eq,
+  hashSecret,
+  oidcModels,
+  sql,
+} from '../src/index.js';
+import { textArray } from '../src/oidc-adapter.js';
 import { createTestDatabase } from '../src/testing.js';
 
 class AlreadyConsumed extends Error {}
@@ -89,5 +97,31 @@ describe('oidc-provider adapter', () => {
     expect(consumed.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
     await expect(tokens.consume('t-2')).rejects.toBeInstanceOf(AlreadyConsumed);
     await expect(tokens.consume('never-saved')).rejects.toBeInstanceOf(AlreadyConsumed);
+  });
+
+  it('saves a payload and its expiry as given, whatever characters it holds', async () => {
+    const clients = new Adapter('Client');
+    const name = 'Ünïcødé "quoted", \\back\\slash {braces} \u2028 emoji 🚀';
+    const before = Date.now();
+    await clients.upsert('c-odd', { client_id: 'c-odd', client_name: name }, 3600);
+
+    expect((await clients.find('c-odd'))?.client_name).toBe(name);
+    const [row] = await handle.db
+      .select()
+      .from(oidcModels)
+      .where(eq(oidcModels.id, hashSecret('c-odd')));
+    expect(row?.expiresAt?.getTime()).toBeGreaterThanOrEqual(before + 3600_000 - 1000);
+    expect(row?.expiresAt?.getTime()).toBeLessThanOrEqual(Date.now() + 3600_000 + 1000);
+  });
+});
+
+describe('textArray', () => {
+  it('is read back by PostgreSQL as exactly the values given', async () => {
+    const values = ['plain', 'a,b', '{x}', 'say "hi"', 'back\\slash', ' spaced ', 'NULL', ''];
+    const rows = await handle.db
+      .select({ v: sql<string>`v` })
+      .from(sql`unnest(${textArray(values)}::text::text[]) with ordinality as t(v, n)`)
+      .orderBy(sql`n`);
+    expect(rows.map((r) => r.v)).toEqual(values);
   });
 });
