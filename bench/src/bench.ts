@@ -116,7 +116,7 @@ async function saturateInTurns<const E extends readonly DriveOptions[]>(
 ): Promise<{ [K in keyof E]: ReturnType<typeof combined> }> {
   for (const options of endpoints)
     await warmUp({ ...options, seconds: WARMUP, connections: CONNECTIONS }, WARMUP);
-  const slices: Array<Array<LoadResult & { cpuUsPerRequest: number }>> = endpoints.map(() => []);
+  const slices: Slice[][] = endpoints.map(() => []);
   for (let turn = 0; turn < TURNS; turn++) {
     for (const [i, options] of endpoints.entries()) {
       const slice = await withCpu(product, () =>
@@ -129,16 +129,24 @@ async function saturateInTurns<const E extends readonly DriveOptions[]>(
   return slices.map(combined) as { [K in keyof E]: ReturnType<typeof combined> };
 }
 
-function combined(slices: Array<LoadResult & { cpuUsPerRequest: number }>) {
-  const sum = (f: (s: LoadResult & { cpuUsPerRequest: number }) => number) =>
-    slices.reduce((total, s) => total + f(s), 0);
+type Slice = LoadResult & { cpuUsPerRequest: number };
+
+function combined(slices: Slice[]) {
+  const sum = (f: (s: Slice) => number) => slices.reduce((total, s) => total + f(s), 0);
   const requests = sum((s) => s.requests);
+  const statusCodes: Record<string, number> = {};
+  for (const slice of slices)
+    for (const [code, count] of Object.entries(slice.statusCodes))
+      statusCodes[code] = (statusCodes[code] ?? 0) + count;
   return {
-    ...slices[0]!,
     requests,
     rps: requests / SECONDS,
     p50: median(slices.map((s) => s.p50)),
     p99: Math.max(...slices.map((s) => s.p99)),
+    failures: sum((s) => s.failures),
+    mismatches: sum((s) => s.mismatches),
+    errors: sum((s) => s.errors),
+    statusCodes,
     cpuUsPerRequest: sum((s) => s.cpuUsPerRequest * s.requests) / requests,
   };
 }
