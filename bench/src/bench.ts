@@ -144,7 +144,6 @@ function combined(slices: Slice[]) {
     p50: median(slices.map((s) => s.p50)),
     p99: Math.max(...slices.map((s) => s.p99)),
     failures: sum((s) => s.failures),
-    mismatches: sum((s) => s.mismatches),
     errors: sum((s) => s.errors),
     statusCodes,
     cpuUsPerRequest: sum((s) => s.cpuUsPerRequest * s.requests) / requests,

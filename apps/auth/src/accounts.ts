@@ -189,9 +189,9 @@ export async function grantIdentity(db: Database, grantId: string): Promise<Gran
 }
 
 /**
- * `grantIdentity`, remembered for the `max` grants read most recently: it is asked at every token
- * the grant issues, and a grant's user, workspace and email never change (a revoked grant issues
- * no more tokens, so it need not be forgotten).
+ * `grantIdentity`, remembered for up to `max` grants (when full, the one remembered longest is
+ * forgotten): it is asked at every token the grant issues, and a grant's user, workspace and email
+ * never change (a revoked grant issues no more tokens, so it need not be forgotten).
  */
 export function grantIdentities(db: Database, max = 10_000) {
   const known = new Map<string, GrantIdentity>();

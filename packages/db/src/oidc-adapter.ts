@@ -20,13 +20,7 @@ const columns = {
   expiresAt: oidcModels.expiresAt,
   consumedAt: oidcModels.consumedAt,
 };
-type Row = {
-  model: string;
-  id: string;
-  payload: Record<string, unknown>;
-  expiresAt: Date | null;
-  consumedAt: Date | null;
-};
+type Row = Pick<typeof oidcModels.$inferSelect, keyof typeof columns>;
 type NewRow = typeof oidcModels.$inferInsert & { model: string; id: string };
 
 export interface OidcAdapterOptions {

@@ -99,6 +99,18 @@ describe('oidc-provider adapter', () => {
     await expect(tokens.consume('never-saved')).rejects.toBeInstanceOf(AlreadyConsumed);
   });
 
+  it('saves over an earlier save, with the uid, grant and user code it is found or revoked by', async () => {
+    const codes = new Adapter('DeviceCode');
+    await codes.upsert('d-1', { jti: 'd-1', uid: 'u-d1', userCode: 'ABCD-EFGH', grantId: 'g-d1', n: 1 }, 60);
+    await codes.upsert('d-1', { jti: 'd-1', uid: 'u-d1', userCode: 'ABCD-EFGH', grantId: 'g-d1', n: 2 }, 60);
+
+    expect((await codes.find('d-1'))?.n).toBe(2);
+    expect((await codes.findByUid('u-d1'))?.n).toBe(2);
+    expect((await codes.findByUserCode('ABCD-EFGH'))?.n).toBe(2);
+    await codes.revokeByGrantId('g-d1');
+    expect(await codes.find('d-1')).toBeUndefined();
+  });
+
   it('saves a payload and its expiry as given, whatever characters it holds', async () => {
     const clients = new Adapter('Client');
     const name = 'Ünïcødé "quoted", \\back\\slash {braces} \u2028 emoji 🚀';
