@@ -84,14 +84,17 @@ async function run(product: Product): Promise<string[]> {
       rate: 20,
       seconds: SECONDS,
       send: async (elapsed) => {
+        const sentAt = performance.now();
         if (elapsed >= (SECONDS * 1000) / 2 && revokedAt === Number.POSITIVE_INFINITY) {
-          revokedAt = elapsed;
+          revokedAt = sentAt;
           await revokeGrant(victimSession, victim.grantId);
         }
         const response = await callTool(product, victim.accessToken, 'mcp_whoami');
         await response.text();
+        // A call sent just before the revocation may be served just after it: only a call answered
+        // before the revocation began must succeed, and only one sent a second after must fail.
         const phase =
-          elapsed < revokedAt ? 'before' : elapsed - revokedAt > 1000 ? 'after' : 'within a second';
+          performance.now() < revokedAt ? 'before' : sentAt - revokedAt > 1000 ? 'after' : 'within a second';
         return `${phase} ${response.status}`;
       },
     }),
