@@ -1,4 +1,5 @@
-import type { Database } from '@enclavia/db';
+import { startLivePolicies } from '@enclavia/access';
+import type { Database, Listen } from '@enclavia/db';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -19,6 +20,8 @@ import { configuredProviders } from './upstream/index.js';
 export interface AuthAppDeps {
   config: AuthConfig;
   db: Database;
+  /** Receives policy changes (NOTIFY) from every process sharing the database. */
+  listen: Listen;
   /** Outbound HTTP for client ID metadata documents (tests point it at a loopback host). */
   fetch?: ProviderDeps['fetch'];
   logger?: boolean | { level: string };
@@ -28,13 +31,21 @@ export interface AuthAppDeps {
 export async function buildAuthApp({
   config,
   db,
+  listen,
   fetch,
   logger = false,
 }: AuthAppDeps): Promise<FastifyInstance> {
   const keys = await loadServerKeys(db);
-  const provider = createProvider({ config, db, keys, fetch });
   // Close means close: keep-alive connections of clients must not hold a shutdown open.
   const app = Fastify({ logger, trustProxy: config.trustProxy, forceCloseConnections: true });
+  const policies = await startLivePolicies({
+    db,
+    listen,
+    resyncSeconds: config.liveStateResyncSeconds,
+    onError: (error) => app.log.error({ err: error }, 'workspace policy resync failed'),
+  });
+  app.addHook('onClose', () => policies.close());
+  const provider = createProvider({ config, db, keys, policies, fetch });
 
   mountProvider(app, provider, { registrationLimit: config.registrationLimit });
   await app.register(cookie, { secret: keys.cookie });

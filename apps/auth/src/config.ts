@@ -42,6 +42,8 @@ const schema = z
     /** Bounds on how long a fetched client ID metadata document is cached, whatever it says. */
     CIMD_CACHE_MIN: seconds.default(60),
     CIMD_CACHE_MAX: seconds.default(DAY),
+    /** How often the in-memory workspace policies are reloaded in full, besides NOTIFY. */
+    REVOCATION_RESYNC_SECONDS: seconds.default(30),
     /** Client registrations allowed per client address per window. Claude's backend shares addresses. */
     REGISTER_RATE_LIMIT: z.coerce.number().int().positive().default(30),
     REGISTER_RATE_WINDOW: seconds.default(60),
@@ -84,6 +86,7 @@ export interface AuthConfig {
   cimdCache: { min: number; max: number };
   registrationLimit: { max: number; windowSeconds: number };
   clientReaping: { afterSeconds: number; intervalSeconds: number };
+  liveStateResyncSeconds: number;
   ttl: {
     accessToken: number;
     refreshToken: number;
@@ -114,6 +117,7 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     cimdCache: { min: e.CIMD_CACHE_MIN, max: e.CIMD_CACHE_MAX },
     registrationLimit: { max: e.REGISTER_RATE_LIMIT, windowSeconds: e.REGISTER_RATE_WINDOW },
     clientReaping: { afterSeconds: e.CLIENT_REAP_AFTER, intervalSeconds: e.CLIENT_REAP_INTERVAL },
+    liveStateResyncSeconds: e.REVOCATION_RESYNC_SECONDS,
     ttl: {
       accessToken: e.ACCESS_TOKEN_TTL,
       refreshToken: e.REFRESH_TOKEN_TTL,

@@ -7,7 +7,12 @@ import { loadAuthConfig, startupWarnings } from './config.js';
 async function main() {
   const config = loadAuthConfig();
   const database = await openDatabase(config.database);
-  const app = await buildAuthApp({ config, db: database.db, logger: { level: 'info' } });
+  const app = await buildAuthApp({
+    config,
+    db: database.db,
+    listen: database.listen,
+    logger: { level: 'info' },
+  });
   closeOnSignal(async () => {
     await app.close();
     await database.close();

@@ -22,11 +22,11 @@ import {
   listAudit,
   listMembers,
   policyChange,
+  policyJson,
   removeMember,
   roleInput,
   updatePolicy,
   WorkspaceError,
-  type WorkspacePolicy,
 } from '../workspaces/index.js';
 
 export interface ApiRoutesOptions {
@@ -37,16 +37,6 @@ export interface ApiRoutesOptions {
 const workspaceParams = z.object({ id: z.string() });
 const memberParams = z.object({ id: z.string(), userId: z.string() });
 const invitationParams = z.object({ id: z.string(), email: z.string() });
-
-function policyJson(p: WorkspacePolicy) {
-  return {
-    mcp_enabled: p.mcpEnabled,
-    allowed_redirect_uris: p.allowedRedirectUris,
-    allowed_client_ids: p.allowedClientIds,
-    scope_ceiling: p.scopeCeiling,
-    personal_access_tokens_enabled: p.personalAccessTokensEnabled,
-  };
-}
 
 /**
  * The admin operations as JSON under /api/v1, for the signed-in browser session. Changes need the
@@ -94,8 +84,17 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, { con
   app.patch('/api/v1/workspaces/:id/policy', async (request) => {
     const workspace = await workspaceOf(request);
     const change = policyChange.parse(request.body ?? {});
-    const policy = await updatePolicy(db, { actorUserId: actor(request), workspaceId: workspace.id, change });
-    return { workspace, policy: policyJson(policy) };
+    const { policy, effects } = await updatePolicy(db, {
+      actorUserId: actor(request),
+      workspaceId: workspace.id,
+      change,
+      server: config.ttl,
+    });
+    return {
+      workspace,
+      policy: policyJson(policy),
+      effects: { revoked_apps: effects.revokedApps, revoked_tokens: effects.revokedTokens },
+    };
   });
 
   app.get('/api/v1/workspaces/:id/members', async (request) => {
