@@ -11,7 +11,10 @@ beforeAll(async () => {
 afterAll(() => database?.close());
 
 async function newWorkspace(name: string): Promise<string> {
-  const [user] = await database.db.insert(users).values({ email: `${name}@example.com` }).returning();
+  const [user] = await database.db
+    .insert(users)
+    .values({ email: `${name}@example.com` })
+    .returning();
   const [workspace] = await database.db
     .insert(workspaces)
     .values({ name, personalOwnerId: user!.id })
@@ -38,7 +41,11 @@ async function eventually(check: () => void): Promise<void> {
 
 describe('live workspace policies', () => {
   it('are the default for a workspace never changed, and follow a change announced at commit', async () => {
-    const policies = await startLivePolicies({ db: database.db, listen: database.listen, resyncSeconds: 3600 });
+    const policies = await startLivePolicies({
+      db: database.db,
+      listen: database.listen,
+      resyncSeconds: 3600,
+    });
     const id = await newWorkspace('ada');
     expect(policies.get(id)).toMatchObject({ mcpEnabled: true, scopeCeiling: DEFAULT_POLICY.scopeCeiling });
 
@@ -47,12 +54,18 @@ describe('live workspace policies', () => {
       await tx.insert(workspacePolicies).values({ workspaceId: id, ...off });
       await announcePolicy(tx, id, off);
     });
-    await eventually(() => expect(policies.get(id)).toMatchObject({ mcpEnabled: false, scopeCeiling: ['enclaves:read'] }));
+    await eventually(() =>
+      expect(policies.get(id)).toMatchObject({ mcpEnabled: false, scopeCeiling: ['enclaves:read'] }),
+    );
     await policies.close();
   });
 
   it('ignore an announcement whose transaction rolled back', async () => {
-    const policies = await startLivePolicies({ db: database.db, listen: database.listen, resyncSeconds: 3600 });
+    const policies = await startLivePolicies({
+      db: database.db,
+      listen: database.listen,
+      resyncSeconds: 3600,
+    });
     const id = await newWorkspace('bob');
     await database.db
       .transaction(async (tx) => {
@@ -62,18 +75,26 @@ describe('live workspace policies', () => {
       .catch(() => undefined);
     // A later announcement in the same channel proves the first would have arrived by now.
     const other = await newWorkspace('carol');
-    await database.db.transaction((tx) => announcePolicy(tx, other, { ...DEFAULT_POLICY, refreshTokensEnabled: false }));
+    await database.db.transaction((tx) =>
+      announcePolicy(tx, other, { ...DEFAULT_POLICY, refreshTokensEnabled: false }),
+    );
     await eventually(() => expect(policies.get(other).refreshTokensEnabled).toBe(false));
     expect(policies.get(id).mcpEnabled).toBe(true);
     await policies.close();
   });
 
   it('ignore a malformed announcement, and a reload reads what no announcement said', async () => {
-    const policies = await startLivePolicies({ db: database.db, listen: database.listen, resyncSeconds: 3600 });
+    const policies = await startLivePolicies({
+      db: database.db,
+      listen: database.listen,
+      resyncSeconds: 3600,
+    });
     const id = await newWorkspace('dan');
     await notify(database.db, POLICY_CHANNEL, '{"workspace_id":"not-a-uuid"}');
     await notify(database.db, POLICY_CHANNEL, 'not json');
-    await database.db.insert(workspacePolicies).values({ workspaceId: id, ...DEFAULT_POLICY, mcpEnabled: false });
+    await database.db
+      .insert(workspacePolicies)
+      .values({ workspaceId: id, ...DEFAULT_POLICY, mcpEnabled: false });
     expect(policies.get(id).mcpEnabled).toBe(true);
     await policies.close();
     // The load that starts it is the one the timer repeats every REVOCATION_RESYNC_SECONDS.

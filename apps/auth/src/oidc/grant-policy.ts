@@ -26,10 +26,14 @@ export function grantPolicies(identities: GrantIdentities, policies: LivePolicie
   return {
     policyOf,
 
-    /** Refuses a grant whose workspace has MCP turned off: `invalid_grant` with the contract's words. */
+    /**
+     * Refuses a grant whose workspace has MCP turned off: `invalid_grant` with the contract's words
+     * as its description (oidc-provider's InvalidGrant would hide them behind a generic one).
+     */
     async assertUsable(grantId: string): Promise<void> {
       const policy = await policyOf(grantId);
-      if (policy && !policy.mcpEnabled) throw new errors.InvalidGrant(POLICY_ERRORS.disabled);
+      if (policy && !policy.mcpEnabled)
+        throw new errors.CustomOIDCProviderError('invalid_grant', POLICY_ERRORS.disabled);
     },
 
     /** The scopes a token of this policy's workspace may carry (a grant's are intersected with these). */

@@ -9,6 +9,10 @@ export interface ConsentOptions {
   decision?: 'approve' | 'deny';
   /** Untick these scopes on the consent page. */
   untick?: string[];
+  /** Tick these scopes, offered unticked (`audit:read`). */
+  tick?: string[];
+  /** The workspace to approve for, by name; the first one offered otherwise. */
+  workspace?: string;
 }
 
 export async function completeAuthorization(authorizeUrl: string, options: ConsentOptions): Promise<URL> {
@@ -54,13 +58,21 @@ function submitForm(pageUrl: URL, page: string, options: ConsentOptions): { url:
   if (/name="email"/.test(fields)) {
     body.append('email', options.email);
   } else {
-    for (const [, scope] of fields.matchAll(
-      /<input type="checkbox" name="scope" value="([^"]+)" checked>/g,
+    for (const [, scope, checked] of fields.matchAll(
+      /<input type="checkbox" name="scope" value="([^"]+)"( checked)?>/g,
     )) {
-      if (!options.untick?.includes(scope!)) body.append('scope', scope!);
+      const ticked = checked ? !options.untick?.includes(scope!) : options.tick?.includes(scope!);
+      if (ticked) body.append('scope', scope!);
     }
-    const workspace = fields.match(/<select id="workspace" name="workspace"><option value="([^"]+)"/);
-    if (workspace) body.append('workspace', workspace[1]!);
+    const select = fields.match(/<select id="workspace" name="workspace">([\s\S]*?)<\/select>/)?.[1];
+    if (select) {
+      const choices = [...select.matchAll(/<option value="([^"]+)">([^<]*)<\/option>/g)];
+      const choice = options.workspace
+        ? choices.find(([, , name]) => decode(name!) === options.workspace)
+        : choices[0];
+      if (!choice) throw new Error(`no workspace "${options.workspace}" offered`);
+      body.append('workspace', choice[1]!);
+    }
     body.append('decision', options.decision ?? 'approve');
   }
   return {

@@ -30,6 +30,20 @@ export async function tokenRequest(issuer: string, client: FlowClient, params: R
   return fetch(`${issuer}/token`, { method: 'POST', headers, body });
 }
 
+export interface FlowOptions {
+  redirectUri: string;
+  email: string;
+  resource?: string;
+  scope?: string;
+  tokenResource?: string;
+  /** Untick these scopes on the consent page. */
+  untick?: string[];
+  /** Tick these scopes, offered unticked. */
+  tick?: string[];
+  /** The workspace to approve for, by name. */
+  workspace?: string;
+}
+
 /**
  * The whole authorization code flow with PKCE: authorize, sign in and approve over HTTP, redeem the
  * code. `resource` and `scope` are sent only when given.
@@ -37,8 +51,17 @@ export async function tokenRequest(issuer: string, client: FlowClient, params: R
 export async function authorizationCodeFlow(
   issuer: string,
   client: FlowClient,
-  options: { redirectUri: string; email: string; resource?: string; scope?: string; tokenResource?: string },
+  options: FlowOptions,
 ): Promise<Response> {
+  const { code, redeem } = await authorizationCode(issuer, client, options);
+  return redeem(code);
+}
+
+/**
+ * Authorize, sign in and approve over HTTP, up to the code; `redeem` exchanges a code at the token
+ * endpoint with this authorization's verifier (call it twice to replay the code).
+ */
+export async function authorizationCode(issuer: string, client: FlowClient, options: FlowOptions) {
   const verifier = randomBytes(32).toString('base64url');
   const params = new URLSearchParams({
     response_type: 'code',
@@ -53,17 +76,22 @@ export async function authorizationCodeFlow(
   const callback = await completeAuthorization(`${issuer}/authorize?${params}`, {
     email: options.email,
     redirectUri: options.redirectUri,
+    ...(options.untick ? { untick: options.untick } : {}),
+    ...(options.tick ? { tick: options.tick } : {}),
+    ...(options.workspace ? { workspace: options.workspace } : {}),
   });
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`no code: ${callback}`);
   const tokenResource = options.tokenResource ?? options.resource;
-  return tokenRequest(issuer, client, {
-    grant_type: 'authorization_code',
-    code,
-    code_verifier: verifier,
-    redirect_uri: options.redirectUri,
-    ...(tokenResource ? { resource: tokenResource } : {}),
-  });
+  const redeem = (value: string) =>
+    tokenRequest(issuer, client, {
+      grant_type: 'authorization_code',
+      code: value,
+      code_verifier: verifier,
+      redirect_uri: options.redirectUri,
+      ...(tokenResource ? { resource: tokenResource } : {}),
+    });
+  return { code, redeem };
 }
 
 export function decodeJwt(token: string): {
