@@ -16,9 +16,20 @@ export interface TokenResponse {
   scope?: string;
 }
 
-/** Calls the token endpoint as `client` would: form-encoded, authenticated its registered way. */
-export async function tokenRequest(issuer: string, client: FlowClient, params: Record<string, string>) {
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+/**
+ * Calls the token endpoint as `client` would: form-encoded, authenticated its registered way, with
+ * any `extraHeaders` (a DPoP proof).
+ */
+export async function tokenRequest(
+  issuer: string,
+  client: FlowClient,
+  params: Record<string, string>,
+  extraHeaders: Record<string, string> = {},
+) {
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    ...extraHeaders,
+  };
   const body = new URLSearchParams(params);
   if (client.auth === 'client_secret_basic') {
     const credentials = `${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret!)}`;
@@ -37,7 +48,15 @@ export async function tokenRequest(issuer: string, client: FlowClient, params: R
 export async function authorizationCodeFlow(
   issuer: string,
   client: FlowClient,
-  options: { redirectUri: string; email: string; resource?: string; scope?: string; tokenResource?: string },
+  options: {
+    redirectUri: string;
+    email: string;
+    resource?: string;
+    scope?: string;
+    tokenResource?: string;
+    /** Headers of the code exchange. */
+    tokenHeaders?: Record<string, string>;
+  },
 ): Promise<Response> {
   const verifier = randomBytes(32).toString('base64url');
   const params = new URLSearchParams({
@@ -57,13 +76,18 @@ export async function authorizationCodeFlow(
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`no code: ${callback}`);
   const tokenResource = options.tokenResource ?? options.resource;
-  return tokenRequest(issuer, client, {
-    grant_type: 'authorization_code',
-    code,
-    code_verifier: verifier,
-    redirect_uri: options.redirectUri,
-    ...(tokenResource ? { resource: tokenResource } : {}),
-  });
+  return tokenRequest(
+    issuer,
+    client,
+    {
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: options.redirectUri,
+      ...(tokenResource ? { resource: tokenResource } : {}),
+    },
+    options.tokenHeaders,
+  );
 }
 
 export function decodeJwt(token: string): {
