@@ -42,7 +42,7 @@ export async function buildAuthApp({
   const upstream = configuredProviders(config);
   await app.register(interactionRoutes, { config, db, provider, upstream });
   await app.register(loginRoutes, { config, db, provider, upstream });
-  await app.register(sessionRoutes, { config, db, upstream });
+  await app.register(sessionRoutes, { config, db, provider, upstream });
   await app.register(adminRoutes, { config, db });
   await app.register(dashboardRoutes, { config, db });
   await app.register(apiRoutes, { config, db });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { completeAuthorization } from './consent.js';
+import { type CookieJar, completeAuthorization } from './consent.js';
 
 export interface FlowClient {
   clientId: string;
@@ -56,6 +56,8 @@ export async function authorizationCodeFlow(
     tokenResource?: string;
     /** Headers of the code exchange. */
     tokenHeaders?: Record<string, string>;
+    /** The browser's cookies, when the test goes on in the same browser. */
+    jar?: CookieJar;
   },
 ): Promise<Response> {
   const verifier = randomBytes(32).toString('base64url');
@@ -72,6 +74,7 @@ export async function authorizationCodeFlow(
   const callback = await completeAuthorization(`${issuer}/authorize?${params}`, {
     email: options.email,
     redirectUri: options.redirectUri,
+    ...(options.jar ? { jar: options.jar } : {}),
   });
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`no code: ${callback}`);
