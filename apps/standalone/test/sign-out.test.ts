@@ -1,7 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { browserFetch, CookieJar, openPage } from './support/consent.js';
-import { authorizationCodeFlow, type FlowClient, type TokenResponse, tokenRequest } from './support/flow.js';
+import {
+  authorizationCodeFlow,
+  authorizationRequest,
+  type FlowClient,
+  type TokenResponse,
+  tokenRequest,
+} from './support/flow.js';
 import { callToolOverHttp } from './support/mcp-call.js';
 import { registerClient } from './support/register.js';
 import { useStack } from './support/stack.js';
@@ -11,22 +16,12 @@ const env = useStack();
 const redirectUri = 'http://127.0.0.1:7014/callback';
 const SESSION_COOKIES = ['_session', '_session.sig'];
 
-function authorizeUrl(client: FlowClient): URL {
-  const challenge = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url');
-  const params = new URLSearchParams({
-    response_type: 'code',
-    client_id: client.clientId,
-    redirect_uri: redirectUri,
-    state: 'st',
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-  });
-  return new URL(`/authorize?${params}`, env.stack.issuer);
-}
-
 /** The page a new authorization in this browser shows first. */
 async function authorizationPage(jar: CookieJar, client: FlowClient): Promise<string> {
-  const { response } = await openPage(jar, authorizeUrl(client));
+  const { response } = await openPage(
+    jar,
+    authorizationRequest(env.stack.issuer, client, { redirectUri }).url,
+  );
   expect(response.status).toBe(200);
   return response.text();
 }

@@ -37,7 +37,8 @@ export async function completeAuthorization(authorizeUrl: string, options: Conse
 
 /** One request as the browser sends it: the jar's cookies, redirects not followed, cookies stored. */
 export async function browserFetch(jar: CookieJar, url: URL, init: RequestInit = {}): Promise<Response> {
-  if (!['127.0.0.1', 'localhost'].includes(url.hostname)) throw new Error(`refusing to leave loopback: ${url}`);
+  if (!['127.0.0.1', 'localhost'].includes(url.hostname))
+    throw new Error(`refusing to leave loopback: ${url}`);
   const response = await fetch(url, {
     ...init,
     redirect: 'manual',

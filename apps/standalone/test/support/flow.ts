@@ -41,9 +41,29 @@ export async function tokenRequest(
   return fetch(`${issuer}/token`, { method: 'POST', headers, body });
 }
 
+/** An authorization request with PKCE S256, and its verifier; `resource` and `scope` only when given. */
+export function authorizationRequest(
+  issuer: string,
+  client: FlowClient,
+  options: { redirectUri: string; resource?: string; scope?: string },
+): { url: URL; verifier: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  const params = new URLSearchParams({
+    response_type: 'code',
+    client_id: client.clientId,
+    redirect_uri: options.redirectUri,
+    state: randomBytes(8).toString('hex'),
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  });
+  if (options.resource) params.set('resource', options.resource);
+  if (options.scope) params.set('scope', options.scope);
+  return { url: new URL(`/authorize?${params}`, issuer), verifier };
+}
+
 /**
  * The whole authorization code flow with PKCE: authorize, sign in and approve over HTTP, redeem the
- * code. `resource` and `scope` are sent only when given.
+ * code.
  */
 export async function authorizationCodeFlow(
   issuer: string,
@@ -60,18 +80,8 @@ export async function authorizationCodeFlow(
     jar?: CookieJar;
   },
 ): Promise<Response> {
-  const verifier = randomBytes(32).toString('base64url');
-  const params = new URLSearchParams({
-    response_type: 'code',
-    client_id: client.clientId,
-    redirect_uri: options.redirectUri,
-    state: randomBytes(8).toString('hex'),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  });
-  if (options.resource) params.set('resource', options.resource);
-  if (options.scope) params.set('scope', options.scope);
-  const callback = await completeAuthorization(`${issuer}/authorize?${params}`, {
+  const { url, verifier } = authorizationRequest(issuer, client, options);
+  const callback = await completeAuthorization(url.href, {
     email: options.email,
     redirectUri: options.redirectUri,
     ...(options.jar ? { jar: options.jar } : {}),
