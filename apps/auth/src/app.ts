@@ -6,6 +6,7 @@ import { adminRoutes } from './admin/routes.js';
 import { apiRoutes } from './api/routes.js';
 import type { AuthConfig } from './config.js';
 import { dashboardRoutes } from './dashboard/routes.js';
+import { scheduleExpiredRowSweep } from './housekeeping/expired-rows.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { loginRoutes } from './login/routes.js';
 import { scheduleClientReaping } from './oidc/client-reaper.js';
@@ -48,6 +49,7 @@ export async function buildAuthApp({
   await app.register(apiRoutes, { config, db });
   app.get('/healthz', async () => ({ status: 'ok' }));
   scheduleClientReaping(app, db, config.clientReaping);
+  scheduleExpiredRowSweep(app, db, config.housekeeping);
   trackGrantUse(provider, db, app.log);
   return app;
 }

@@ -49,6 +49,8 @@ const schema = z
     CLIENT_REAP_AFTER: seconds.default(DAY),
     /** ...checked this often. */
     CLIENT_REAP_INTERVAL: seconds.default(60 * 60),
+    /** How often expired codes, tokens, sessions, interactions and revocations are deleted. */
+    HOUSEKEEPING_INTERVAL: seconds.default(10 * 60),
     /** "Continue with GitHub": an OAuth app's credentials; callback `$AUTH_PUBLIC_URL/login/github/callback`. */
     GITHUB_CLIENT_ID: z.string().optional(),
     GITHUB_CLIENT_SECRET: z.string().optional(),
@@ -84,6 +86,7 @@ export interface AuthConfig {
   cimdCache: { min: number; max: number };
   registrationLimit: { max: number; windowSeconds: number };
   clientReaping: { afterSeconds: number; intervalSeconds: number };
+  housekeeping: { intervalSeconds: number };
   ttl: {
     accessToken: number;
     refreshToken: number;
@@ -114,6 +117,7 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     cimdCache: { min: e.CIMD_CACHE_MIN, max: e.CIMD_CACHE_MAX },
     registrationLimit: { max: e.REGISTER_RATE_LIMIT, windowSeconds: e.REGISTER_RATE_WINDOW },
     clientReaping: { afterSeconds: e.CLIENT_REAP_AFTER, intervalSeconds: e.CLIENT_REAP_INTERVAL },
+    housekeeping: { intervalSeconds: e.HOUSEKEEPING_INTERVAL },
     ttl: {
       accessToken: e.ACCESS_TOKEN_TTL,
       refreshToken: e.REFRESH_TOKEN_TTL,
