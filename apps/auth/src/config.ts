@@ -85,8 +85,8 @@ export interface AuthConfig {
   google?: OAuthAppCredentials;
   cimdCache: { min: number; max: number };
   registrationLimit: { max: number; windowSeconds: number };
-  clientReaping: { afterSeconds: number; intervalSeconds: number };
   housekeeping: { intervalSeconds: number };
+  clientReaping: { afterSeconds: number; intervalSeconds: number };
   ttl: {
     accessToken: number;
     refreshToken: number;
@@ -116,8 +116,8 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
       : {}),
     cimdCache: { min: e.CIMD_CACHE_MIN, max: e.CIMD_CACHE_MAX },
     registrationLimit: { max: e.REGISTER_RATE_LIMIT, windowSeconds: e.REGISTER_RATE_WINDOW },
-    clientReaping: { afterSeconds: e.CLIENT_REAP_AFTER, intervalSeconds: e.CLIENT_REAP_INTERVAL },
     housekeeping: { intervalSeconds: e.HOUSEKEEPING_INTERVAL },
+    clientReaping: { afterSeconds: e.CLIENT_REAP_AFTER, intervalSeconds: e.CLIENT_REAP_INTERVAL },
     ttl: {
       accessToken: e.ACCESS_TOKEN_TTL,
       refreshToken: e.REFRESH_TOKEN_TTL,
