@@ -7,6 +7,7 @@ import { adminRoutes } from './admin/routes.js';
 import { apiRoutes } from './api/routes.js';
 import type { AuthConfig } from './config.js';
 import { dashboardRoutes } from './dashboard/routes.js';
+import { scheduleExpiredRowSweep } from './housekeeping/expired-rows.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { loginRoutes } from './login/routes.js';
 import { scheduleClientReaping } from './oidc/client-reaper.js';
@@ -53,12 +54,13 @@ export async function buildAuthApp({
   const upstream = configuredProviders(config);
   await app.register(interactionRoutes, { config, db, provider, upstream });
   await app.register(loginRoutes, { config, db, provider, upstream });
-  await app.register(sessionRoutes, { config, db, upstream });
+  await app.register(sessionRoutes, { config, db, provider, upstream });
   await app.register(adminRoutes, { config, db });
   await app.register(dashboardRoutes, { config, db });
   await app.register(apiRoutes, { config, db });
   app.get('/healthz', async () => ({ status: 'ok' }));
   scheduleClientReaping(app, db, config.clientReaping);
+  scheduleExpiredRowSweep(app, db, config.housekeeping);
   trackGrantUse(provider, db, app.log);
   return app;
 }

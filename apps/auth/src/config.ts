@@ -51,6 +51,8 @@ const schema = z
     CLIENT_REAP_AFTER: seconds.default(DAY),
     /** ...checked this often. */
     CLIENT_REAP_INTERVAL: seconds.default(60 * 60),
+    /** How often expired codes, tokens, sessions, interactions and revocations are deleted. */
+    HOUSEKEEPING_INTERVAL: seconds.default(10 * 60),
     /** "Continue with GitHub": an OAuth app's credentials; callback `$AUTH_PUBLIC_URL/login/github/callback`. */
     GITHUB_CLIENT_ID: z.string().optional(),
     GITHUB_CLIENT_SECRET: z.string().optional(),
@@ -85,6 +87,7 @@ export interface AuthConfig {
   google?: OAuthAppCredentials;
   cimdCache: { min: number; max: number };
   registrationLimit: { max: number; windowSeconds: number };
+  housekeeping: { intervalSeconds: number };
   clientReaping: { afterSeconds: number; intervalSeconds: number };
   liveStateResyncSeconds: number;
   ttl: {
@@ -116,6 +119,7 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
       : {}),
     cimdCache: { min: e.CIMD_CACHE_MIN, max: e.CIMD_CACHE_MAX },
     registrationLimit: { max: e.REGISTER_RATE_LIMIT, windowSeconds: e.REGISTER_RATE_WINDOW },
+    housekeeping: { intervalSeconds: e.HOUSEKEEPING_INTERVAL },
     clientReaping: { afterSeconds: e.CLIENT_REAP_AFTER, intervalSeconds: e.CLIENT_REAP_INTERVAL },
     liveStateResyncSeconds: e.REVOCATION_RESYNC_SECONDS,
     ttl: {

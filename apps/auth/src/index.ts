@@ -1,4 +1,5 @@
 export { type AuthAppDeps, buildAuthApp } from './app.js';
 export { type AuthConfig, loadAuthConfig, startupWarnings } from './config.js';
 export { disableUser } from './disable-user.js';
+export { sweepExpiredRows } from './housekeeping/expired-rows.js';
 export { reapUnusedClients } from './oidc/client-reaper.js';

@@ -197,7 +197,7 @@ describe('a policy change reaches the connections that exist within a second', (
       .poll(() => toolNames(full.tokens.access_token), { timeout: 1000, interval: 20 })
       .toContain('enclave_destroy');
     // The refreshed token carries the scopes of its refresh token's grant; the ceiling decides again.
-    expect((await (await refresh(full, refreshed.refresh_token)).json()).scope).toBe(
+    expect((await json(refresh(full, refreshed.refresh_token))).scope).toBe(
       'enclaves:read enclaves:write enclaves:destroy',
     );
     expect(await toolNames(readOnly.tokens.access_token)).toEqual([
@@ -206,7 +206,7 @@ describe('a policy change reaches the connections that exist within a second', (
       'enclave_status',
       'mcp_whoami',
     ]);
-    expect((await (await refresh(readOnly)).json()).scope).toBe('enclaves:read');
+    expect((await json(refresh(readOnly))).scope).toBe('enclaves:read');
   });
 
   it('taking a client ID off the allowlist revokes its connections and keeps the others', async () => {

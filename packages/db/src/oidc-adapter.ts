@@ -56,6 +56,13 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
 
     async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
       const { jti: _jti, ...stored } = payload;
+      // An Interaction copies its browser's session id, the `_session` cookie, as `session.cookie`;
+      // oidc-provider finds the session by `session.uid` and never reads the copy back.
+      const session = stored.session as Record<string, unknown> | undefined;
+      if (this.model === 'Interaction' && session?.cookie !== undefined) {
+        const { cookie: _cookie, ...kept } = session;
+        stored.session = kept;
+      }
       await statements.upsert({
         model: this.model,
         id: hashSecret(id),

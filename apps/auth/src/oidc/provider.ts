@@ -87,6 +87,8 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
         cacheDuration: { min: config.cimdCache.min, max: config.cimdCache.max },
       },
       revocation: { enabled: true },
+      // The MCP server does not check `cnf`: DPoP tokens would be bearer tokens in disguise.
+      dPoP: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
       userinfo: { enabled: false },
       resourceIndicators: {
