@@ -1,7 +1,6 @@
 import { REVOCATION_CHANNEL } from '@enclavia/contract';
 import {
   type Executor,
-  eq,
   grants,
   inArray,
   notify,
@@ -83,14 +82,20 @@ export async function revokeGrants(
     ids.map((key) => ({ key, expiresAt })),
     cause.source,
   );
+  const owners = revoked.length
+    ? await tx
+        .select({ id: users.id, email: users.email })
+        .from(users)
+        .where(inArray(users.id, [...new Set(revoked.map((g) => g.userId))]))
+    : [];
+  const emailOf = new Map(owners.map((u) => [u.id, u.email]));
   for (const grant of revoked) {
-    const [owner] = await tx.select({ email: users.email }).from(users).where(eq(users.id, grant.userId));
     await recordAudit(tx, {
       workspaceId: grant.workspaceId,
       actorUserId: cause.actorUserId ?? null,
       actorClientId: cause.actorClientId ?? null,
       action: 'grant.revoked',
-      target: `${grant.clientName ?? grant.clientId} (${grant.clientId}) of ${owner?.email ?? 'a removed user'}`,
+      target: `${grant.clientName ?? grant.clientId} (${grant.clientId}) of ${emailOf.get(grant.userId) ?? 'a removed user'}`,
       subjectUserId: grant.userId,
       clientId: grant.clientId,
       before: { scope: grant.scope },

@@ -48,15 +48,22 @@ export type LivePolicy = Pick<
   | 'refreshTokensEnabled'
 >;
 
-export function livePart(policy: LivePolicy): LivePolicy {
-  const p = policy;
+/** Just the live part of a policy (a whole policy would carry its allowlists along). */
+export function livePart({
+  mcpEnabled,
+  scopeCeiling,
+  personalAccessTokensEnabled,
+  accessTokenTtl,
+  refreshTokenTtl,
+  refreshTokensEnabled,
+}: LivePolicy): LivePolicy {
   return {
-    mcpEnabled: p.mcpEnabled,
-    scopeCeiling: p.scopeCeiling,
-    personalAccessTokensEnabled: p.personalAccessTokensEnabled,
-    accessTokenTtl: p.accessTokenTtl,
-    refreshTokenTtl: p.refreshTokenTtl,
-    refreshTokensEnabled: p.refreshTokensEnabled,
+    mcpEnabled,
+    scopeCeiling,
+    personalAccessTokensEnabled,
+    accessTokenTtl,
+    refreshTokenTtl,
+    refreshTokensEnabled,
   };
 }
 
