@@ -1,4 +1,5 @@
 export { type AuthAppDeps, buildAuthApp } from './app.js';
 export { type AuthConfig, loadAuthConfig, startupWarnings } from './config.js';
-export { disableUser } from './disable-user.js';
+export { type DisableUserInput, disableUser } from './disable-user.js';
 export { reapUnusedClients } from './oidc/client-reaper.js';
+export { disableUserCommand, offerOperatorCommands, operatorCommands } from './operator-commands.js';
