@@ -17,6 +17,17 @@ import { z } from 'zod';
 
 const DAY = 86_400;
 
+/** Comma-separated email addresses, lowercased as accounts store them. */
+const emailList = z
+  .string()
+  .transform((list) =>
+    list
+      .split(',')
+      .map((email) => email.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.email('not an email address')));
+
 const schema = z
   .object({
     ...databaseEnv,
@@ -55,6 +66,8 @@ const schema = z
     /** "Continue with Google": an OAuth client's credentials; callback `$AUTH_PUBLIC_URL/login/google/callback`. */
     GOOGLE_CLIENT_ID: z.string().optional(),
     GOOGLE_CLIENT_SECRET: z.string().optional(),
+    /** Who may disable any user at /admin/users and POST /api/v1/users/disable; nobody by default. */
+    INSTANCE_ADMINS: emailList.default([]),
   })
   .refine((e) => !e.GITHUB_CLIENT_ID === !e.GITHUB_CLIENT_SECRET, {
     message: 'set both GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, or neither',
@@ -84,6 +97,8 @@ export interface AuthConfig {
   cimdCache: { min: number; max: number };
   registrationLimit: { max: number; windowSeconds: number };
   clientReaping: { afterSeconds: number; intervalSeconds: number };
+  /** Emails of the instance admins, lowercased. */
+  instanceAdmins: string[];
   ttl: {
     accessToken: number;
     refreshToken: number;
@@ -114,6 +129,7 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     cimdCache: { min: e.CIMD_CACHE_MIN, max: e.CIMD_CACHE_MAX },
     registrationLimit: { max: e.REGISTER_RATE_LIMIT, windowSeconds: e.REGISTER_RATE_WINDOW },
     clientReaping: { afterSeconds: e.CLIENT_REAP_AFTER, intervalSeconds: e.CLIENT_REAP_INTERVAL },
+    instanceAdmins: e.INSTANCE_ADMINS,
     ttl: {
       accessToken: e.ACCESS_TOKEN_TTL,
       refreshToken: e.REFRESH_TOKEN_TTL,
