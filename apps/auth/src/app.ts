@@ -6,6 +6,7 @@ import { adminRoutes } from './admin/routes.js';
 import { apiRoutes } from './api/routes.js';
 import type { AuthConfig } from './config.js';
 import { dashboardRoutes } from './dashboard/routes.js';
+import { instanceAdminRoutes } from './instance-admin/routes.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { loginRoutes } from './login/routes.js';
 import { scheduleClientReaping } from './oidc/client-reaper.js';
@@ -46,6 +47,7 @@ export async function buildAuthApp({
   await app.register(adminRoutes, { config, db });
   await app.register(dashboardRoutes, { config, db });
   await app.register(apiRoutes, { config, db });
+  await app.register(instanceAdminRoutes, { config, db });
   app.get('/healthz', async () => ({ status: 'ok' }));
   scheduleClientReaping(app, db, config.clientReaping);
   trackGrantUse(provider, db, app.log);
