@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,6 +166,24 @@ describe('one process holds an embedded data directory', () => {
     const winner = Number(winners[0]!.slice('held '.length));
     expect(outcomes.filter((o) => o === `refused ${inUse(winner, 'racer')}`)).toHaveLength(2);
     await Promise.all(racers.map((r) => r.stop()));
+  });
+
+  it('binds a path relative to the working directory when the absolute one is too long for a socket', async () => {
+    const deep = join(root, 'd'.repeat(100));
+    mkdirSync(deep);
+    const previous = process.cwd();
+    process.chdir(deep);
+    try {
+      const lock = await lockDataDir(join(deep, 'pglite'), 'deep holder');
+      expect(existsSync(join(deep, 'pglite.sock'))).toBe(true);
+      expect(await runInHolder(join(deep, 'pglite'), 'echo', {})).toEqual({
+        status: 'refused',
+        holder: { pid: process.pid, purpose: 'deep holder' },
+      });
+      await lock.release();
+    } finally {
+      process.chdir(previous);
+    }
   });
 
   it('refuses a data directory whose socket path would be too long, in one line naming it', async () => {
