@@ -8,6 +8,7 @@ import {
   inArray,
   isNull,
   memberships,
+  recordAudit,
   users,
   workspaces,
 } from '@enclavia/db';
@@ -156,6 +157,7 @@ export async function workspacesOf(db: Database, userId: string): Promise<Worksp
     .map(({ id, name, role }) => ({ id, name, role }));
 }
 
+/** Binds an approved grant to its user and workspace, and records the approval in the audit log. */
 export async function bindGrant(
   db: Database,
   binding: {
@@ -165,12 +167,24 @@ export async function bindGrant(
     clientId: string;
     clientName: string;
     scope: string;
+    redirectUri: string;
   },
 ): Promise<void> {
   const { grantId, ...rest } = binding;
   // Every consent saves a new grant, bound here once: its user and workspace never change, which is
   // what lets `grantIdentities` remember them.
-  await db.insert(grants).values({ id: grantId, ...rest });
+  await db.transaction(async (tx) => {
+    await tx.insert(grants).values({ id: grantId, ...rest });
+    await recordAudit(tx, {
+      workspaceId: rest.workspaceId,
+      actorUserId: rest.userId,
+      action: 'grant.approved',
+      target: rest.clientName === rest.clientId ? rest.clientId : `${rest.clientName} (${rest.clientId})`,
+      subjectUserId: rest.userId,
+      clientId: rest.clientId,
+      after: { scope: rest.scope, redirect_uri: rest.redirectUri },
+    });
+  });
 }
 
 export interface GrantIdentity {
@@ -188,20 +202,29 @@ export async function grantIdentity(db: Database, grantId: string): Promise<Gran
   return row;
 }
 
+export interface GrantIdentities {
+  get(grantId: string): Promise<GrantIdentity | undefined>;
+  /** What `get` found before, without asking the database: for oidc-provider's synchronous hooks. */
+  peek(grantId: string): GrantIdentity | undefined;
+}
+
 /**
  * `grantIdentity`, remembered for up to `max` grants (when full, the one remembered longest is
  * forgotten): it is asked at every token the grant issues, and a grant's user, workspace and email
  * never change (a revoked grant issues no more tokens, so it need not be forgotten).
  */
-export function grantIdentities(db: Database, max = 10_000) {
+export function grantIdentities(db: Database, max = 10_000): GrantIdentities {
   const known = new Map<string, GrantIdentity>();
-  return async function identityOf(grantId: string): Promise<GrantIdentity | undefined> {
-    const remembered = known.get(grantId);
-    if (remembered) return remembered;
-    const identity = await grantIdentity(db, grantId);
-    if (!identity) return undefined;
-    if (known.size >= max) known.delete(known.keys().next().value!);
-    known.set(grantId, identity);
-    return identity;
+  return {
+    async get(grantId) {
+      const remembered = known.get(grantId);
+      if (remembered) return remembered;
+      const identity = await grantIdentity(db, grantId);
+      if (!identity) return undefined;
+      if (known.size >= max) known.delete(known.keys().next().value!);
+      known.set(grantId, identity);
+      return identity;
+    },
+    peek: (grantId) => known.get(grantId),
   };
 }

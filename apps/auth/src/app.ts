@@ -1,4 +1,5 @@
-import type { Database } from '@enclavia/db';
+import { startLivePolicies } from '@enclavia/access';
+import type { Database, Listen } from '@enclavia/db';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -6,6 +7,7 @@ import { adminRoutes } from './admin/routes.js';
 import { apiRoutes } from './api/routes.js';
 import type { AuthConfig } from './config.js';
 import { dashboardRoutes } from './dashboard/routes.js';
+import { scheduleExpiredRowSweep } from './housekeeping/expired-rows.js';
 import { instanceAdminRoutes } from './instance-admin/routes.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { loginRoutes } from './login/routes.js';
@@ -20,6 +22,8 @@ import { configuredProviders } from './upstream/index.js';
 export interface AuthAppDeps {
   config: AuthConfig;
   db: Database;
+  /** Receives policy changes (NOTIFY) from every process sharing the database. */
+  listen: Listen;
   /** Outbound HTTP for client ID metadata documents (tests point it at a loopback host). */
   fetch?: ProviderDeps['fetch'];
   logger?: boolean | { level: string };
@@ -29,13 +33,21 @@ export interface AuthAppDeps {
 export async function buildAuthApp({
   config,
   db,
+  listen,
   fetch,
   logger = false,
 }: AuthAppDeps): Promise<FastifyInstance> {
   const keys = await loadServerKeys(db);
-  const provider = createProvider({ config, db, keys, fetch });
   // Close means close: keep-alive connections of clients must not hold a shutdown open.
   const app = Fastify({ logger, trustProxy: config.trustProxy, forceCloseConnections: true });
+  const policies = await startLivePolicies({
+    db,
+    listen,
+    resyncSeconds: config.liveStateResyncSeconds,
+    onError: (error) => app.log.error({ err: error }, 'workspace policy resync failed'),
+  });
+  app.addHook('onClose', () => policies.close());
+  const provider = createProvider({ config, db, keys, policies, fetch });
 
   mountProvider(app, provider, { registrationLimit: config.registrationLimit });
   await app.register(cookie, { secret: keys.cookie });
@@ -43,13 +55,14 @@ export async function buildAuthApp({
   const upstream = configuredProviders(config);
   await app.register(interactionRoutes, { config, db, provider, upstream });
   await app.register(loginRoutes, { config, db, provider, upstream });
-  await app.register(sessionRoutes, { config, db, upstream });
+  await app.register(sessionRoutes, { config, db, provider, upstream });
   await app.register(adminRoutes, { config, db });
   await app.register(dashboardRoutes, { config, db });
   await app.register(apiRoutes, { config, db });
   await app.register(instanceAdminRoutes, { config, db });
   app.get('/healthz', async () => ({ status: 'ok' }));
   scheduleClientReaping(app, db, config.clientReaping);
+  scheduleExpiredRowSweep(app, db, config.housekeeping);
   trackGrantUse(provider, db, app.log);
   return app;
 }

@@ -53,6 +53,8 @@ const schema = z
     /** Bounds on how long a fetched client ID metadata document is cached, whatever it says. */
     CIMD_CACHE_MIN: seconds.default(60),
     CIMD_CACHE_MAX: seconds.default(DAY),
+    /** How often the in-memory workspace policies are reloaded in full, besides NOTIFY. */
+    REVOCATION_RESYNC_SECONDS: seconds.default(30),
     /** Client registrations allowed per client address per window. Claude's backend shares addresses. */
     REGISTER_RATE_LIMIT: z.coerce.number().int().positive().default(30),
     REGISTER_RATE_WINDOW: seconds.default(60),
@@ -60,6 +62,8 @@ const schema = z
     CLIENT_REAP_AFTER: seconds.default(DAY),
     /** ...checked this often. */
     CLIENT_REAP_INTERVAL: seconds.default(60 * 60),
+    /** How often expired codes, tokens, sessions, interactions and revocations are deleted. */
+    HOUSEKEEPING_INTERVAL: seconds.default(10 * 60),
     /** "Continue with GitHub": an OAuth app's credentials; callback `$AUTH_PUBLIC_URL/login/github/callback`. */
     GITHUB_CLIENT_ID: z.string().optional(),
     GITHUB_CLIENT_SECRET: z.string().optional(),
@@ -96,7 +100,9 @@ export interface AuthConfig {
   google?: OAuthAppCredentials;
   cimdCache: { min: number; max: number };
   registrationLimit: { max: number; windowSeconds: number };
+  housekeeping: { intervalSeconds: number };
   clientReaping: { afterSeconds: number; intervalSeconds: number };
+  liveStateResyncSeconds: number;
   /** Emails of the instance admins, lowercased. */
   instanceAdmins: string[];
   ttl: {
@@ -128,7 +134,9 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
       : {}),
     cimdCache: { min: e.CIMD_CACHE_MIN, max: e.CIMD_CACHE_MAX },
     registrationLimit: { max: e.REGISTER_RATE_LIMIT, windowSeconds: e.REGISTER_RATE_WINDOW },
+    housekeeping: { intervalSeconds: e.HOUSEKEEPING_INTERVAL },
     clientReaping: { afterSeconds: e.CLIENT_REAP_AFTER, intervalSeconds: e.CLIENT_REAP_INTERVAL },
+    liveStateResyncSeconds: e.REVOCATION_RESYNC_SECONDS,
     instanceAdmins: e.INSTANCE_ADMINS,
     ttl: {
       accessToken: e.ACCESS_TOKEN_TTL,

@@ -28,7 +28,8 @@ export async function disableUser(
     await revokeGrants(
       tx,
       held.map((g) => g.id),
-      { reason: 'user disabled', accessTokenTtl },
+      { source: 'user_disabled' },
+      { accessTokenTtl },
     );
     const tokens = await revokeTokensWhere(tx, { userId: user.id }, 'user disabled');
     await tx.delete(webSessions).where(eq(webSessions.userId, user.id));

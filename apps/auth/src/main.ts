@@ -9,7 +9,12 @@ async function main() {
   const config = loadAuthConfig();
   const database = await openDatabase({ ...config.database, purpose: 'pnpm --filter @enclavia/auth start' });
   offerOperatorCommands(database, config);
-  const app = await buildAuthApp({ config, db: database.db, logger: { level: 'info' } });
+  const app = await buildAuthApp({
+    config,
+    db: database.db,
+    listen: database.listen,
+    logger: { level: 'info' },
+  });
   closeOnSignal(async () => {
     await app.close();
     await database.close();

@@ -1,10 +1,50 @@
 import { REVOCATION_CHANNEL } from '@enclavia/contract';
-import { type Executor, grants, inArray, notify, oidcModels, revokedGrants } from '@enclavia/db';
+import {
+  type Executor,
+  eq,
+  grants,
+  inArray,
+  notify,
+  oidcModels,
+  recordAudit,
+  revokedGrants,
+  users,
+} from '@enclavia/db';
+
+/** What started a revocation, as the audit log names it. */
+export type RevocationSource =
+  /** The user who connected the app (dashboard or API). */
+  | 'user'
+  /** An admin of the app's workspace (dashboard or API). */
+  | 'admin'
+  | 'member_removed'
+  | 'user_disabled'
+  /** A policy change the connection no longer satisfies (`detail` says which). */
+  | 'policy'
+  /** The client revoked its own refresh token (RFC 7009 /revoke). */
+  | 'client'
+  /** A refresh token presented again after it was used: someone else holds a copy. */
+  | 'refresh_token_reuse'
+  /** An authorization code redeemed twice (RFC 9700 §4.5). */
+  | 'code_replay'
+  | 'logout'
+  /** Any other revocation oidc-provider makes on its own. */
+  | 'authorization_server';
+
+export interface RevocationCause {
+  source: RevocationSource;
+  /** The person who did it, when one did. */
+  actorUserId?: string | null;
+  /** The OAuth client that did it, when one did. */
+  actorClientId?: string | null;
+  /** Why, in words: which rule of the policy the connection broke. */
+  detail?: string;
+}
 
 /**
- * Tells the MCP servers, at once (NOTIFY) and durably (the table their periodic resync reads),
- * that credentials are revoked: grant ids, or personal access token keys. Each entry is kept
- * until the last token it covers would have expired anyway.
+ * Tells the MCP servers, at once (NOTIFY, delivered at commit) and durably (the table their
+ * periodic resync reads), that credentials are revoked: grant ids, or personal access token keys.
+ * Each entry is kept until the last token it covers would have expired anyway.
  */
 export async function announceRevocations(
   db: Executor,
@@ -20,21 +60,40 @@ export async function announceRevocations(
 }
 
 /**
- * Revokes grants everywhere at once: their refresh tokens and codes are deleted here, and the MCP
- * servers refuse their access tokens within a second.
+ * The one way a connection ends, whatever starts it: its refresh tokens, codes and oidc-provider
+ * grant are deleted here, the app leaves "Connected apps", every MCP server refuses its access
+ * tokens within a second, and the workspace's audit log records who or what did it. Call it in
+ * the transaction that causes it. Returns how many connected apps were revoked.
  */
 export async function revokeGrants(
-  db: Executor,
+  tx: Executor,
   grantIds: readonly string[],
-  { reason, accessTokenTtl }: { reason: string; accessTokenTtl: number },
-): Promise<void> {
-  if (grantIds.length === 0) return;
-  await db.delete(oidcModels).where(inArray(oidcModels.grantId, [...grantIds]));
-  await db.delete(grants).where(inArray(grants.id, [...grantIds]));
+  cause: RevocationCause,
+  { accessTokenTtl }: { accessTokenTtl: number },
+): Promise<number> {
+  if (grantIds.length === 0) return 0;
+  const ids = [...new Set(grantIds)];
+  const revoked = await tx.delete(grants).where(inArray(grants.id, ids)).returning();
+  await tx.delete(oidcModels).where(inArray(oidcModels.grantId, ids));
   const expiresAt = new Date(Date.now() + (accessTokenTtl + 60) * 1000);
   await announceRevocations(
-    db,
-    grantIds.map((key) => ({ key, expiresAt })),
-    reason,
+    tx,
+    ids.map((key) => ({ key, expiresAt })),
+    cause.source,
   );
+  for (const grant of revoked) {
+    const [owner] = await tx.select({ email: users.email }).from(users).where(eq(users.id, grant.userId));
+    await recordAudit(tx, {
+      workspaceId: grant.workspaceId,
+      actorUserId: cause.actorUserId ?? null,
+      actorClientId: cause.actorClientId ?? null,
+      action: 'grant.revoked',
+      target: `${grant.clientName ?? grant.clientId} (${grant.clientId}) of ${owner?.email ?? 'a removed user'}`,
+      subjectUserId: grant.userId,
+      clientId: grant.clientId,
+      before: { scope: grant.scope },
+      after: { source: cause.source, ...(cause.detail ? { detail: cause.detail } : {}) },
+    });
+  }
+  return revoked.length;
 }

@@ -13,6 +13,12 @@ describe('authorization server configuration', () => {
     });
   });
 
+  it('sweeps expired rows every 10 minutes unless told otherwise, and never every 0 seconds', () => {
+    expect(loadAuthConfig({}).housekeeping).toEqual({ intervalSeconds: 600 });
+    expect(loadAuthConfig({ HOUSEKEEPING_INTERVAL: '60' }).housekeeping).toEqual({ intervalSeconds: 60 });
+    expect(() => loadAuthConfig({ HOUSEKEEPING_INTERVAL: '0' })).toThrow(/HOUSEKEEPING_INTERVAL/);
+  });
+
   it('refuses an issuer with a path', () => {
     expect(() => loadAuthConfig({ AUTH_PUBLIC_URL: 'http://localhost:4000/oidc' })).toThrow(/without a path/);
   });

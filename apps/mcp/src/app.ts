@@ -1,10 +1,7 @@
 import { protectedResourceMetadataUrl } from '@enclavia/contract';
 import type { Database, Listen } from '@enclavia/db';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { eitherToken } from './auth/bearer-verifier.js';
-import { createPersonalAccessTokenVerifier } from './auth/personal-access-tokens.js';
-import { startRevocationList } from './auth/revocations.js';
-import { createAccessTokenVerifier } from './auth/verify-access-token.js';
+import { startTokenVerification } from './auth/token-verification.js';
 import type { McpConfig } from './config.js';
 import { startDriver } from './driver.js';
 import { mcpRoutes } from './routes/mcp.js';
@@ -30,26 +27,20 @@ export async function buildMcpApp({
 }: McpAppDeps): Promise<FastifyInstance> {
   // Close means close: keep-alive connections of clients must not hold a shutdown open.
   const app = Fastify({ logger, trustProxy: config.trustProxy, forceCloseConnections: true });
-  const revocations = await startRevocationList({
+  const tokens = await startTokenVerification({
     db,
     listen,
+    issuer: config.issuer,
+    audience: config.resource,
+    keys: { jwksUrl: config.jwksUrl },
     resyncSeconds: config.revocationResyncSeconds,
-    onError: (error) => app.log.error({ err: error }, 'revocation resync failed'),
+    onError: (error) => app.log.error({ err: error }, 'revocation or policy resync failed'),
   });
-  app.addHook('onClose', () => revocations.close());
+  app.addHook('onClose', () => tokens.close());
   const driver = startDriver(config, db, (error) =>
     app.log.error({ err: error }, 'enclave driver step failed'),
   );
   app.addHook('onClose', () => driver.close());
-  const verify = eitherToken({
-    accessToken: createAccessTokenVerifier({
-      issuer: config.issuer,
-      audience: config.resource,
-      keys: { jwksUrl: config.jwksUrl },
-      isRevoked: revocations.isRevoked,
-    }),
-    personalAccessToken: createPersonalAccessTokenVerifier({ db, isRevoked: revocations.isRevoked }),
-  });
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -60,7 +51,7 @@ export async function buildMcpApp({
     allowedOrigins: new Set([new URL(config.resource).origin, ...config.allowedOrigins]),
     path: new URL(config.resource).pathname,
     resourceMetadata,
-    verify,
+    verify: tokens.verify,
     fastToolCalls,
   });
   return app;

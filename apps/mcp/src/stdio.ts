@@ -7,10 +7,8 @@ import {
 } from '@enclavia/db';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JWK } from 'jose';
-import { eitherToken } from './auth/bearer-verifier.js';
-import { createPersonalAccessTokenVerifier } from './auth/personal-access-tokens.js';
-import { startRevocationList } from './auth/revocations.js';
-import { createAccessTokenVerifier, InvalidTokenError } from './auth/verify-access-token.js';
+import { startTokenVerification } from './auth/token-verification.js';
+import { InvalidTokenError } from './auth/verify-access-token.js';
 import type { McpConfig } from './config.js';
 import { startDriver } from './driver.js';
 import { createMcpServer } from './server.js';
@@ -92,22 +90,14 @@ async function localVerifier(
       1,
     );
   }
-  const revocations = await startRevocationList({
+  const tokens = await startTokenVerification({
     db: database.db,
     listen: database.listen,
+    issuer: config.issuer,
+    audience: config.resource,
+    keys: { jwks: { keys: signing.map(({ d: _private, ...publicKey }) => publicKey) } },
     resyncSeconds: config.revocationResyncSeconds,
   });
-  cleanup.push(() => revocations.close());
-  return eitherToken({
-    accessToken: createAccessTokenVerifier({
-      issuer: config.issuer,
-      audience: config.resource,
-      keys: { jwks: { keys: signing.map(({ d: _private, ...publicKey }) => publicKey) } },
-      isRevoked: revocations.isRevoked,
-    }),
-    personalAccessToken: createPersonalAccessTokenVerifier({
-      db: database.db,
-      isRevoked: revocations.isRevoked,
-    }),
-  });
+  cleanup.push(() => tokens.close());
+  return tokens.verify;
 }

@@ -1,4 +1,4 @@
-import { users, workspaces } from '@enclavia/db';
+import { memberships, users, workspaces } from '@enclavia/db';
 import { createTestDatabase, type TestDatabase } from '@enclavia/db/testing';
 import { type EnclaveDriver, startLocalDriver } from '@enclavia/enclaves';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -25,7 +25,8 @@ export function useTools() {
   const context = {} as {
     database: TestDatabase;
     driver: EnclaveDriver;
-    person(email: string): Promise<Person>;
+    /** A user with a workspace they administer, or a member of another person's (`of`). */
+    person(email: string, options?: { of?: Person; role?: 'admin' | 'member' }): Promise<Person>;
   };
   beforeAll(async () => {
     context.database = await createTestDatabase();
@@ -33,13 +34,18 @@ export function useTools() {
       db: context.database.db,
       timings: { pullMs: 10, buildMs: 30, stopMs: 10, pollMs: 10 },
     });
-    context.person = async (email) => {
+    context.person = async (email, { of, role = 'admin' } = {}) => {
       const db = context.database.db;
       const [user] = await db.insert(users).values({ email }).returning();
-      const [workspace] = await db
-        .insert(workspaces)
-        .values({ name: `${email}'s workspace` })
-        .returning();
+      const workspace = of
+        ? { id: of.workspaceId }
+        : (
+            await db
+              .insert(workspaces)
+              .values({ name: `${email}'s workspace` })
+              .returning()
+          )[0];
+      await db.insert(memberships).values({ workspaceId: workspace!.id, userId: user!.id, role });
       return {
         userId: user!.id,
         workspaceId: workspace!.id,

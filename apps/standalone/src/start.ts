@@ -14,7 +14,13 @@ export async function startServices(
   overrides: Pick<AuthAppDeps, 'fetch'> = {},
 ): Promise<RunningServices> {
   const logger = { level: config.logLevel };
-  const auth = await buildAuthApp({ config: config.auth, db: database.db, logger, ...overrides });
+  const auth = await buildAuthApp({
+    config: config.auth,
+    db: database.db,
+    listen: database.listen,
+    logger,
+    ...overrides,
+  });
   const mcp = await buildMcpApp({ config: config.mcp, db: database.db, listen: database.listen, logger });
   try {
     await auth.listen({ host: config.auth.host, port: config.auth.port });

@@ -44,8 +44,11 @@ describe('the admin API', () => {
         'http://localhost/oauth/callback',
       ],
       allowed_client_ids: [],
-      scope_ceiling: ['enclaves:read', 'enclaves:write', 'enclaves:destroy'],
+      scope_ceiling: ['enclaves:read', 'enclaves:write', 'enclaves:destroy', 'audit:read'],
       personal_access_tokens_enabled: true,
+      access_token_ttl: null,
+      refresh_token_ttl: null,
+      refresh_tokens_enabled: true,
     });
     const changed = await alice.api('PATCH', `/api/v1/workspaces/${aliceWs}/policy`, {
       scope_ceiling: ['enclaves:read'],
@@ -53,12 +56,14 @@ describe('the admin API', () => {
     expect(changed.status).toBe(200);
     expect((await json(changed)).policy.scope_ceiling).toEqual(['enclaves:read']);
     const { events } = await json(alice.api('GET', `/api/v1/workspaces/${aliceWs}/audit`));
+    // Only what changed, in the API's names.
     expect(events[0]).toMatchObject({
       actor: 'alice@example.com',
       action: 'policy.updated',
-      before: { scopeCeiling: ['enclaves:read', 'enclaves:write', 'enclaves:destroy'] },
-      after: { scopeCeiling: ['enclaves:read'] },
+      before: { scope_ceiling: ['enclaves:read', 'enclaves:write', 'enclaves:destroy', 'audit:read'] },
+      after: { scope_ceiling: ['enclaves:read'] },
     });
+    expect(Object.keys(events[0].after)).toEqual(['scope_ceiling']);
   });
 
   describe('refuses bad input with a message that says what is wrong', () => {
@@ -71,6 +76,9 @@ describe('the admin API', () => {
       [{ scope_ceiling: [] }, 'the scope ceiling cannot be empty'],
       [{ scope_ceiling: ['enclaves:fly'] }, 'unknown scope "enclaves:fly"'],
       [{ mcp_enabled: 'yes' }, 'mcp_enabled'],
+      [{ access_token_ttl: 30 }, 'access_token_ttl must be at least 60 seconds'],
+      [{ access_token_ttl: 7200 }, "access_token_ttl can be at most 900 seconds, the server's own lifetime"],
+      [{ refresh_token_ttl: 'a day' }, 'refresh_token_ttl must be a number of seconds'],
       [{ colour: 'blue' }, 'colour'],
     ])('PATCH policy %j', async (input, message) => {
       const response = await alice.api('PATCH', `/api/v1/workspaces/${aliceWs}/policy`, input);

@@ -1,19 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeAuthorization } from './support/consent.js';
 import { callToolOverHttp } from './support/mcp-call.js';
+import { type McpProcess, startMcpProcess } from './support/mcp-process.js';
 import { connectWithOAuth, HeadlessOAuthProvider } from './support/oauth-client.js';
 import { useStack } from './support/stack.js';
 import { signInToDashboard } from './support/web-session.js';
 
-const bin = join(
-  dirname(createRequire(import.meta.url).resolve('@enclavia/mcp/package.json')),
-  'bin',
-  'enclavia-mcp.mjs',
-);
 const REDIRECT = 'http://127.0.0.1:7009/callback';
 
 /** How long until the MCP server at `url` refuses `token`; fails past one second. */
@@ -28,36 +21,19 @@ async function msUntilRefused(url: string, token: string): Promise<number> {
 // Separate processes can only share PostgreSQL; CI runs this file in its PostgreSQL pass.
 describe.skipIf(!process.env.DATABASE_URL)('revocation across processes on PostgreSQL', () => {
   const env = useStack();
-  let child: ChildProcess;
+  let child: McpProcess;
   let childMcpUrl: string;
 
   beforeAll(async () => {
-    child = spawn(process.execPath, [bin, '--transport', 'http'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        ...env.database.childEnv,
-        AUTH_PUBLIC_URL: env.stack.issuer,
-        // The same resource as the in-process server: tokens are for either.
-        MCP_PUBLIC_URL: env.stack.mcpUrl,
-        MCP_PORT: '0',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    child = await startMcpProcess({
+      env: env.database.childEnv,
+      issuer: env.stack.issuer,
+      // The same resource as the in-process server: tokens are for either.
+      resource: env.stack.mcpUrl,
     });
-    const port = await new Promise<string>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        const match = String(chunk).match(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/);
-        if (match) resolve(match[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`MCP server exited with ${code}`)));
-    });
-    childMcpUrl = `http://127.0.0.1:${port}/mcp`;
+    childMcpUrl = child.url;
   });
-  afterAll(async () => {
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  });
+  afterAll(() => child?.stop());
 
   it('an app revoked at the authorization server is refused by another process within a second', async () => {
     const provider = new HeadlessOAuthProvider(REDIRECT, (url) =>

@@ -14,6 +14,12 @@ export const CLAIMS = {
 /** The NOTIFY channel on which the authorization server announces revoked grant ids. */
 export const REVOCATION_CHANNEL = 'enclavia_revoked_grants';
 
+/**
+ * The NOTIFY channel on which a workspace's changed policy is announced (its id), so every server
+ * applies it to live connections at once.
+ */
+export const POLICY_CHANNEL = 'enclavia_workspace_policies';
+
 /** The JOSE `typ` of an RFC 9068 access token. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
 

@@ -1,3 +1,4 @@
 export * from './claims.js';
+export * from './policy.js';
 export * from './resource.js';
 export * from './scopes.js';

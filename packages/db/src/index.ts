@@ -1,5 +1,5 @@
 export { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
-export { type AuditEntry, type Executor, listAudit, recordAudit } from './audit.js';
+export { type AuditEntry, type AuditFilter, type Executor, listAudit, recordAudit } from './audit.js';
 export { batched } from './batch.js';
 export {
   type Database,

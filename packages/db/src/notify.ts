@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from './client.js';
+import type { Executor } from './audit.js';
 
 /** `NOTIFY channel, payload`, delivered when the surrounding transaction (if any) commits. */
-export async function notify(db: Database, channel: string, payload: string): Promise<void> {
+export async function notify(db: Executor, channel: string, payload: string): Promise<void> {
   await db.execute(sql`select pg_notify(${channel}, ${payload})`);
 }

@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Executor } from './audit.js';
 import { batched } from './batch.js';
 import type { Database } from './client.js';
 import { hashSecret } from './hash.js';
@@ -26,6 +27,13 @@ type NewRow = typeof oidcModels.$inferInsert & { model: string; id: string };
 export interface OidcAdapterOptions {
   /** The error `consume` throws when the code or token was consumed already (a replay or a race). */
   alreadyConsumed: () => Error;
+  /**
+   * oidc-provider destroys a Grant only to revoke it: RFC 7009 /revoke of a refresh token, a used
+   * refresh token presented again, a replayed code, logout. This runs in the same transaction as
+   * the delete, so such a revocation is announced exactly like every other one, and cannot be
+   * missed the way an event handler can.
+   */
+  onGrantDestroyed?: (tx: Executor, grantId: string) => Promise<void>;
 }
 
 /**
@@ -48,11 +56,19 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
 
     async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
       const { jti: _jti, ...stored } = payload;
+      // An Interaction copies its browser's session id, the `_session` cookie, as `session.cookie`;
+      // oidc-provider finds the session by `session.uid` and never reads the copy back.
+      const session = stored.session as Record<string, unknown> | undefined;
+      if (this.model === 'Interaction' && session?.cookie !== undefined) {
+        const { cookie: _cookie, ...kept } = session;
+        stored.session = kept;
+      }
       await statements.upsert({
         model: this.model,
         id: hashSecret(id),
         payload: stored,
-        grantId: payload.grantId ?? null,
+        // A Grant row carries its own id here, so revoking a grant by id deletes it with its tokens.
+        grantId: payload.grantId ?? (this.model === 'Grant' ? id : null),
         uid: payload.uid ?? null,
         userCode: payload.userCode ? hashSecret(payload.userCode) : null,
         expiresAt: expiresIn ? new Date(Date.now() + expiresIn * 1000) : null,
@@ -83,7 +99,17 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
     }
 
     async destroy(id: string): Promise<void> {
-      await db.delete(oidcModels).where(and(this.isModel(), eq(oidcModels.id, hashSecret(id))));
+      const remove = (tx: Executor) =>
+        tx.delete(oidcModels).where(and(this.isModel(), eq(oidcModels.id, hashSecret(id))));
+      const { onGrantDestroyed } = options;
+      if (this.model !== 'Grant' || !onGrantDestroyed) {
+        await remove(db);
+        return;
+      }
+      await db.transaction(async (tx) => {
+        await remove(tx);
+        await onGrantDestroyed(tx, id);
+      });
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AuthConfig } from '../config.js';
 import { isInstanceAdmin } from '../instance-admin/disable.js';
+import { connectedAppsIn } from '../tokens/grants.js';
 import { csrfToken } from '../web/csrf.js';
 import { errorPage, sendPage } from '../web/page.js';
 import { formCsrf, signInFirst } from '../web/page-guards.js';
@@ -30,7 +31,6 @@ export interface AdminRoutesOptions {
 }
 
 const NOTICES: Record<string, string> = {
-  policy: 'Policy saved.',
   added: 'Member added.',
   invited: 'Invitation sent: it takes effect when they first sign in.',
   role: 'Role changed.',
@@ -53,6 +53,12 @@ const list = z
   .optional()
   .transform((v) => (v === undefined ? [] : [v].flat()));
 
+/** A lifetime select: empty for the server's, else seconds. */
+const lifetime = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? null : Number(v)));
+
 /** The policy form as the admin submitted it, into the same change the API takes. */
 const policyForm = z
   .object({
@@ -61,6 +67,9 @@ const policyForm = z
     allowed_client_ids: lines,
     scope_ceiling: list,
     personal_access_tokens_enabled: z.string().optional(),
+    access_token_ttl: lifetime,
+    refresh_token_ttl: lifetime,
+    refresh_tokens_enabled: z.string().optional(),
   })
   .transform((f) => ({
     mcp_enabled: f.mcp_enabled === 'on',
@@ -68,7 +77,16 @@ const policyForm = z
     allowed_client_ids: f.allowed_client_ids,
     scope_ceiling: f.scope_ceiling,
     personal_access_tokens_enabled: f.personal_access_tokens_enabled === 'on',
+    access_token_ttl: f.access_token_ttl,
+    refresh_token_ttl: f.refresh_token_ttl,
+    refresh_tokens_enabled: f.refresh_tokens_enabled === 'on',
   }));
+
+/** What saving the policy did, carried to the page it redirects to. */
+const policyDone = z.object({
+  revoked: z.coerce.number().int().min(0).catch(0),
+  tokens: z.coerce.number().int().min(0).catch(0),
+});
 
 /**
  * Workspace administration as pages under /admin: the same operations as /api/v1, for a
@@ -91,12 +109,18 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
   ) => {
     const user = request.user!;
     const workspace = await adminWorkspace(db, user.id, workspaceId);
-    const notice = NOTICES[String((request.query as Record<string, unknown>).done ?? '')];
+    const query = request.query as Record<string, unknown>;
+    const notice =
+      query.done === 'policy'
+        ? policySavedNotice(policyDone.parse(query))
+        : NOTICES[String(query.done ?? '')];
     const page = settingsPage({
       email: user.email,
       csrf: csrfToken(request, reply, secure),
       workspace,
       policy: await getPolicy(db, workspace.id),
+      connectedApps: (await connectedAppsIn(db, workspace.id)).length,
+      serverLifetimes: config.ttl,
       ...(await listMembers(db, workspace.id)),
       ...(notice && !error ? { notice } : {}),
       ...(error ? { error } : {}),
@@ -121,10 +145,20 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
 
   app.post('/admin/workspaces/:id/policy', async (request, reply) => {
     const workspace = await adminWorkspace(db, request.user!.id, params(request).id);
-    const change = policyChange.safeParse(policyForm.parse(body(request)));
+    const form = policyForm.safeParse(body(request));
+    if (!form.success) return settings(request, reply, workspace.id, 'The policy form was not understood.');
+    const change = policyChange.safeParse(form.data);
     if (!change.success) return settings(request, reply, workspace.id, messages(change.error));
-    await updatePolicy(db, { actorUserId: request.user!.id, workspaceId: workspace.id, change: change.data });
-    return done(reply, workspace.id, 'policy');
+    const { effects } = await updatePolicy(db, {
+      actorUserId: request.user!.id,
+      workspaceId: workspace.id,
+      change: change.data,
+      server: config.ttl,
+    });
+    return reply.redirect(
+      `/admin/workspaces/${workspace.id}?done=policy&revoked=${effects.revokedApps}&tokens=${effects.revokedTokens}`,
+      303,
+    );
   });
 
   app.post('/admin/workspaces/:id/members', async (request, reply) => {
@@ -200,6 +234,16 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
     );
   });
 };
+
+function policySavedNotice({ revoked, tokens }: z.output<typeof policyDone>): string {
+  const parts = ['Policy saved.'];
+  if (revoked > 0)
+    parts.push(
+      `${revoked} connected app${revoked === 1 ? ' was' : 's were'} revoked: their client ID or redirect URI is no longer allowed.`,
+    );
+  if (tokens > 0) parts.push(`${tokens} personal access token${tokens === 1 ? ' was' : 's were'} revoked.`);
+  return parts.join(' ');
+}
 
 function messages(error: z.ZodError): string {
   return error.issues.map((i) => i.message).join(' ');

@@ -1,4 +1,4 @@
-import { ENCLAVE_SCOPES, SCOPE_DESCRIPTIONS } from '@enclavia/contract';
+import { SCOPE_DESCRIPTIONS, SCOPES } from '@enclavia/contract';
 import { type Html, html } from '../web/html.js';
 import { errorPage, type RenderedPage, renderPage } from '../web/page.js';
 import type { WorkspacePolicy } from '../workspaces/index.js';
@@ -66,6 +66,9 @@ export interface SettingsView {
   csrf: string;
   workspace: Workspace;
   policy: WorkspacePolicy;
+  /** How many apps are connected to the workspace now: what a policy change reaches. */
+  connectedApps: number;
+  serverLifetimes: { accessToken: number; refreshToken: number };
   members: Array<{ userId: string; email: string; role: string }>;
   invitations: Array<{ email: string; role: string }>;
   notice?: string;
@@ -93,14 +96,21 @@ ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
   <textarea id="allowed_client_ids" name="allowed_client_ids" rows="3">${p.policy.allowedClientIds.join('\n')}</textarea>
   <p class="muted">One per line; empty allows any client. Registered client IDs or client ID metadata document URLs.</p>
   <fieldset><legend>Scope ceiling</legend>
-  ${ENCLAVE_SCOPES.map(
+  ${SCOPES.map(
     (s) =>
       html`<label><input type="checkbox" name="scope_ceiling" value="${s}"${p.policy.scopeCeiling.includes(s) ? html` checked` : ''}> ${SCOPE_DESCRIPTIONS[s]} <code>${s}</code></label>`,
   )}
   </fieldset>
   <label><input type="checkbox" name="personal_access_tokens_enabled" value="on"${p.policy.personalAccessTokensEnabled ? html` checked` : ''}> Personal access tokens enabled</label>
   <p class="muted">Turning them off revokes every personal access token of this workspace.</p>
-  <div class="actions"><button class="primary" type="submit">Save policy</button></div>
+  <label for="access_token_ttl">Access token lifetime</label>
+  ${lifetimeSelect('access_token_ttl', p.policy.accessTokenTtl, p.serverLifetimes.accessToken, ACCESS_TOKEN_PRESETS)}
+  <label><input type="checkbox" name="refresh_tokens_enabled" value="on"${p.policy.refreshTokensEnabled ? html` checked` : ''}> Refresh tokens enabled</label>
+  <label for="refresh_token_ttl">Refresh token lifetime</label>
+  ${lifetimeSelect('refresh_token_ttl', p.policy.refreshTokenTtl, p.serverLifetimes.refreshToken, REFRESH_TOKEN_PRESETS)}
+  <p class="muted">Lifetimes apply to tokens issued after you save. With refresh tokens off, apps sign in again when their access token expires; refresh tokens already issued run until they expire.</p>
+  <div class="actions"><button class="primary" type="submit" aria-describedby="policy-effects">Save policy</button></div>
+  <p class="muted" id="policy-effects">Saving applies at once to what is already connected (${p.connectedApps} app${p.connectedApps === 1 ? '' : 's'} now, and personal access tokens): with MCP integration off they stop working until you turn it on again; a lower scope ceiling narrows what they may do, and raising it gives back only what each person approved; a client ID or redirect URI taken off its list revokes the apps that use it.</p>
 </form>
 <h2>Members</h2>
 <table>
@@ -127,6 +137,27 @@ ${p.invitations.map(
   <div class="actions"><button class="primary" type="submit">Invite</button></div>
 </form>`;
   return shell({ title: 'Workspace settings', email: p.email, csrf: p.csrf, workspace: p.workspace, body });
+}
+
+const MINUTE = 60;
+const DAY = 86_400;
+const ACCESS_TOKEN_PRESETS = [5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, 60 * MINUTE];
+const REFRESH_TOKEN_PRESETS = [DAY, 7 * DAY, 14 * DAY, 30 * DAY, 90 * DAY];
+
+function duration(seconds: number): string {
+  if (seconds % DAY === 0) return `${seconds / DAY} day${seconds === DAY ? '' : 's'}`;
+  if (seconds % MINUTE === 0) return `${seconds / MINUTE} minute${seconds === MINUTE ? '' : 's'}`;
+  return `${seconds} seconds`;
+}
+
+/** The server's lifetime, or a shorter one: a workspace can never lengthen it. */
+function lifetimeSelect(name: string, current: number | null, server: number, presets: number[]) {
+  const choices = [...new Set([...presets.filter((s) => s < server), ...(current ? [current] : [])])].sort(
+    (a, b) => a - b,
+  );
+  return html`<select id="${name}" name="${name}"><option value=""${current === null ? html` selected` : ''}>Server default (${duration(server)})</option>${choices.map(
+    (s) => html`<option value="${s}"${s === current ? html` selected` : ''}>${duration(s)}</option>`,
+  )}</select>`;
 }
 
 export function auditPage(p: {

@@ -21,10 +21,10 @@ import {
   listAudit,
   listMembers,
   policyChange,
+  policyJson,
   removeMember,
   roleInput,
   updatePolicy,
-  type WorkspacePolicy,
 } from '../workspaces/index.js';
 import { apiCsrf, apiSignIn, sendApiError } from './guards.js';
 
@@ -36,16 +36,20 @@ export interface ApiRoutesOptions {
 const workspaceParams = z.object({ id: z.string() });
 const memberParams = z.object({ id: z.string(), userId: z.string() });
 const invitationParams = z.object({ id: z.string(), email: z.string() });
-
-function policyJson(p: WorkspacePolicy) {
-  return {
-    mcp_enabled: p.mcpEnabled,
-    allowed_redirect_uris: p.allowedRedirectUris,
-    allowed_client_ids: p.allowedClientIds,
-    scope_ceiling: p.scopeCeiling,
-    personal_access_tokens_enabled: p.personalAccessTokensEnabled,
-  };
-}
+/** Filters of the audit log, as the MCP tool `audit_log_list` takes them. */
+const auditQuery = z
+  .object({
+    action: z
+      .string()
+      .regex(/^[a-z_.]{1,100}$/, 'action is lowercase words and dots, e.g. grant.')
+      .optional(),
+    member: z.email('member must be an email address').max(254).toLowerCase().optional(),
+    client: z.string().min(1).max(512).optional(),
+    since: z.iso.datetime({ offset: true, error: 'since must be an ISO 8601 time' }).optional(),
+    before: z.coerce.number().int().positive().optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(200),
+  })
+  .strict();
 
 /**
  * The admin operations as JSON under /api/v1, for the signed-in browser session. Changes need the
@@ -77,8 +81,17 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, { con
   app.patch('/api/v1/workspaces/:id/policy', async (request) => {
     const workspace = await workspaceOf(request);
     const change = policyChange.parse(request.body ?? {});
-    const policy = await updatePolicy(db, { actorUserId: actor(request), workspaceId: workspace.id, change });
-    return { workspace, policy: policyJson(policy) };
+    const { policy, effects } = await updatePolicy(db, {
+      actorUserId: actor(request),
+      workspaceId: workspace.id,
+      change,
+      server: config.ttl,
+    });
+    return {
+      workspace,
+      policy: policyJson(policy),
+      effects: { revoked_apps: effects.revokedApps, revoked_tokens: effects.revokedTokens },
+    };
   });
 
   app.get('/api/v1/workspaces/:id/members', async (request) => {
@@ -127,7 +140,11 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, { con
 
   app.get('/api/v1/workspaces/:id/audit', async (request) => {
     const workspace = await workspaceOf(request);
-    return { workspace, events: await listAudit(db, workspace.id) };
+    const { since, ...filter } = auditQuery.parse(request.query);
+    return {
+      workspace,
+      events: await listAudit(db, workspace.id, { ...filter, ...(since ? { since: new Date(since) } : {}) }),
+    };
   });
 
   app.get('/api/v1/grants', async (request) => ({ grants: await connectedAppsOf(db, actor(request)) }));

@@ -1,4 +1,4 @@
-import { ENCLAVE_SCOPES, SCOPE_DESCRIPTIONS } from '@enclavia/contract';
+import { SCOPE_DESCRIPTIONS, SCOPES } from '@enclavia/contract';
 import { type Html, html } from '../web/html.js';
 import { type RenderedPage, renderPage } from '../web/page.js';
 
@@ -88,7 +88,7 @@ ${tokens}
   <label for="token_workspace">Workspace</label>
   <select id="token_workspace" name="workspace_id">${p.workspaces.map((w) => html`<option value="${w.id}">${w.name}</option>`)}</select>
   <fieldset><legend>Scopes</legend>
-  ${ENCLAVE_SCOPES.map((s) => html`<label><input type="checkbox" name="scopes" value="${s}"${s === 'enclaves:read' ? html` checked` : ''}> ${SCOPE_DESCRIPTIONS[s]} <code>${s}</code></label>`)}
+  ${SCOPES.map((s) => html`<label><input type="checkbox" name="scopes" value="${s}"${s === 'enclaves:read' ? html` checked` : ''}> ${SCOPE_DESCRIPTIONS[s]} <code>${s}</code></label>`)}
   </fieldset>
   <label for="token_expiry">Expires in</label>
   <select id="token_expiry" name="expires_in_days">${p.expiryDays.map((d) => html`<option value="${d}"${d === 30 ? html` selected` : ''}>${d} days</option>`)}</select>

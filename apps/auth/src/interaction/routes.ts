@@ -1,5 +1,5 @@
-import { type EnclaveScope, parseEnclaveScopes } from '@enclavia/contract';
-import type { Database } from '@enclavia/db';
+import { parseScopes, type Scope } from '@enclavia/contract';
+import { type Database, recordAudit } from '@enclavia/db';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { errors, type InteractionResults, type Provider } from 'oidc-provider';
 import { z } from 'zod';
@@ -152,31 +152,49 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     const body = consentBody.safeParse(request.body);
     if (!isValidCsrf(request, body.data?.csrf ?? bodyField(request, 'csrf'), origin)) return forbidden(reply);
     if (!body.success) return send(reply, errorPage('Bad request', 'The consent form was incomplete.'), 400);
+    const accountId = interaction.session!.accountId;
+    const workspaces = await workspacesOf(db, accountId);
+    const workspace = workspaces.find((w) => w.id === (body.data.workspace ?? workspaces[0]?.id));
+    const client = await clientOf(interaction);
+    const redirectUri = String(interaction.params.redirect_uri);
+    const about = {
+      actorUserId: accountId,
+      subjectUserId: accountId,
+      clientId: client.id,
+      target: clientLabel(client),
+    };
+
     if (body.data.decision === 'deny') {
+      if (workspace) await recordAudit(db, { workspaceId: workspace.id, action: 'grant.denied', ...about });
       return finish(request, reply, { error: 'access_denied', error_description: 'The user denied access.' });
     }
 
-    const accountId = interaction.session!.accountId;
     const ticked = new Set(body.data.scope);
     const asked = requestedScopes(interaction).filter((s) => ticked.has(s));
     if (asked.length === 0)
       return renderConsent(request, reply, interaction, 'Choose at least one permission, or Deny.');
-    const workspaces = await workspacesOf(db, accountId);
-    const workspace = workspaces.find((w) => w.id === (body.data.workspace ?? workspaces[0]?.id));
     if (!workspace) return renderConsent(request, reply, interaction, 'Choose one of your workspaces.');
 
-    const clientId = String(interaction.params.client_id);
     const verdict = checkConsent(await getPolicy(db, workspace.id), {
-      redirectUri: String(interaction.params.redirect_uri),
-      clientId,
+      redirectUri,
+      clientId: client.id,
       scopes: asked,
+      role: workspace.role,
     });
     // Shown here, never sent to a redirect URI the workspace does not allow.
-    if ('error' in verdict) return renderConsent(request, reply, interaction, verdict.error);
+    if ('error' in verdict) {
+      await recordAudit(db, {
+        workspaceId: workspace.id,
+        action: 'grant.refused',
+        ...about,
+        after: { rule: verdict.error, ...(verdict.value ? { value: verdict.value } : {}) },
+      });
+      return renderConsent(request, reply, interaction, verdict.error);
+    }
     const granted = verdict.granted;
 
     // A fresh grant for every approval: exactly what this consent allows, for this workspace.
-    const grant = new provider.Grant({ accountId, clientId });
+    const grant = new provider.Grant({ accountId, clientId: client.id });
     const oidcScopes = String(interaction.params.scope ?? '')
       .split(' ')
       .filter((s) => OIDC_SCOPES.has(s));
@@ -189,9 +207,10 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
       grantId,
       userId: accountId,
       workspaceId: workspace.id,
-      clientId,
-      clientName: (await clientOf(interaction)).name,
+      clientId: client.id,
+      clientName: client.name,
       scope: granted.join(' '),
+      redirectUri,
     });
     return finish(request, reply, { consent: { grantId } });
   });
@@ -216,9 +235,14 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
   });
 };
 
-/** The enclave scopes the client asked for, as the consent page offers them. */
-function requestedScopes(interaction: Interaction): EnclaveScope[] {
-  return parseEnclaveScopes(String(interaction.params.scope ?? ''));
+/** Our scopes the client asked for, as the consent page offers them. */
+function requestedScopes(interaction: Interaction): Scope[] {
+  return parseScopes(String(interaction.params.scope ?? ''));
+}
+
+/** How the audit log names an app: its name, and the client ID that proves which one. */
+function clientLabel(client: ClientView): string {
+  return client.name === client.id ? client.id : `${client.name} (${client.id})`;
 }
 
 const OIDC_SCOPES = new Set(['openid', 'offline_access', 'email']);

@@ -1,4 +1,4 @@
-import { type EnclaveScope, SCOPE_DESCRIPTIONS } from '@enclavia/contract';
+import { AUDIT_SCOPE, SCOPE_DESCRIPTIONS, type Scope } from '@enclavia/contract';
 import type { WorkspaceChoice } from '../accounts.js';
 import { html } from '../web/html.js';
 import { type RenderedPage, renderPage } from '../web/page.js';
@@ -39,7 +39,7 @@ export interface ConsentView {
   client: ClientView;
   email: string;
   redirectUri: URL;
-  scopes: EnclaveScope[];
+  scopes: Scope[];
   workspaces: WorkspaceChoice[];
   error?: string;
 }
@@ -77,7 +77,8 @@ ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
   <fieldset><legend>It will be able to</legend>
   ${p.scopes.map(
     (s) =>
-      html`<label><input type="checkbox" name="scope" value="${s}" checked> ${SCOPE_DESCRIPTIONS[s]} <code>${s}</code></label>`,
+      // Reading the audit log is never approved by default: it is offered unticked.
+      html`<label><input type="checkbox" name="scope" value="${s}"${s === AUDIT_SCOPE ? '' : html` checked`}> ${SCOPE_DESCRIPTIONS[s]} <code>${s}</code></label>`,
   )}
   </fieldset>
   ${workspace}

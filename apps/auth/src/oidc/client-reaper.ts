@@ -1,5 +1,6 @@
 import { and, type Database, eq, grants, lt, oidcModels, sql } from '@enclavia/db';
 import type { FastifyInstance } from 'fastify';
+import { runPeriodically } from '../housekeeping/schedule.js';
 
 /**
  * Removes registered clients older than `olderThan` that never obtained a grant. Claude registers
@@ -25,15 +26,8 @@ export function scheduleClientReaping(
   db: Database,
   { afterSeconds, intervalSeconds }: { afterSeconds: number; intervalSeconds: number },
 ): void {
-  const run = async () => {
-    try {
-      const count = await reapUnusedClients(db, new Date(Date.now() - afterSeconds * 1000));
-      if (count > 0) app.log.info({ count }, 'removed registered clients that never obtained a grant');
-    } catch (error) {
-      app.log.error({ err: error }, 'client reaping failed');
-    }
-  };
-  const timer = setInterval(run, intervalSeconds * 1000);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
+  runPeriodically(app, { intervalSeconds, failure: 'client reaping failed' }, async () => {
+    const count = await reapUnusedClients(db, new Date(Date.now() - afterSeconds * 1000));
+    if (count > 0) app.log.info({ count }, 'removed registered clients that never obtained a grant');
+  });
 }

@@ -1,10 +1,5 @@
-import {
-  ACCESS_TOKEN_ALG,
-  CLAIMS,
-  DEFAULT_SCOPES,
-  ENCLAVE_SCOPES,
-  resourceAliases,
-} from '@enclavia/contract';
+import type { LivePolicies } from '@enclavia/access';
+import { ACCESS_TOKEN_ALG, CLAIMS, DEFAULT_SCOPES, resourceAliases, SCOPES } from '@enclavia/contract';
 import { createOidcAdapterFactory, type Database } from '@enclavia/db';
 import {
   type Configuration,
@@ -17,8 +12,10 @@ import { grantIdentities, usersById } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
 import { errorPage } from '../web/page.js';
 import { clientMetadataPolicy, widenLoopbackRedirects } from './client-policy.js';
+import { grantPolicies } from './grant-policy.js';
 import type { ServerKeys } from './keys.js';
 import { KNOWN_CIMD_CLIENTS } from './known-clients.js';
+import { revocationByProvider } from './provider-revocations.js';
 
 /** The provider's routes, named as the contract names them (also the MCP 2025-03-26 fallback paths). */
 export const PROVIDER_ROUTES = {
@@ -34,25 +31,29 @@ export interface ProviderDeps {
   config: AuthConfig;
   db: Database;
   keys: ServerKeys;
+  /** Every workspace's policy as it binds live connections, kept current by NOTIFY. */
+  policies: LivePolicies;
   /** Outbound HTTP for client ID metadata documents; oidc-provider passes an SSRF-guarded dispatcher. */
   fetch?: Configuration['fetch'];
 }
 
-export function createProvider({ config, db, keys, fetch }: ProviderDeps): Provider {
+export function createProvider({ config, db, keys, policies, fetch }: ProviderDeps): Provider {
   const aliases = resourceAliases(config.mcpResource);
-  const identityOf = grantIdentities(db);
+  const identities = grantIdentities(db);
   const findUser = usersById(db);
+  const grantPolicy = grantPolicies(identities, policies, config.ttl);
 
   const configuration: Configuration = {
     adapter: createOidcAdapterFactory(db, {
       alreadyConsumed: () => new errors.InvalidGrant('authorization code or refresh token already used'),
+      onGrantDestroyed: revocationByProvider({ accessTokenTtl: config.ttl.accessToken }),
     }),
     jwks: { keys: keys.signing as NonNullable<Configuration['jwks']>['keys'] },
     cookies: { keys: keys.cookie },
     routes: PROVIDER_ROUTES,
     clients: KNOWN_CIMD_CLIENTS,
     ...(fetch ? { fetch } : {}),
-    scopes: ['openid', 'offline_access', ...ENCLAVE_SCOPES],
+    scopes: ['openid', 'offline_access', ...SCOPES],
     claims: { openid: ['sub'], email: ['email'] },
     clientAuthMethods: ['none', 'client_secret_post', 'client_secret_basic'],
     clientDefaults: {
@@ -64,7 +65,10 @@ export function createProvider({ config, db, keys, fetch }: ProviderDeps): Provi
     extraClientMetadata: clientMetadataPolicy,
     pkce: { required: () => true },
     responseTypes: ['code'],
-    findAccount: async (_ctx, sub) => {
+    // Asked at every code exchange and refresh with the code or token as `source`: the one place a
+    // grant is checked against its workspace's current policy before anything is issued.
+    findAccount: async (_ctx, sub, source) => {
+      if (source?.grantId) await grantPolicy.assertUsable(source.grantId);
       const user = await findUser(sub);
       return user && { accountId: user.id, claims: () => ({ sub: user.id, email: user.email }) };
     },
@@ -83,6 +87,8 @@ export function createProvider({ config, db, keys, fetch }: ProviderDeps): Provi
         cacheDuration: { min: config.cimdCache.min, max: config.cimdCache.max },
       },
       revocation: { enabled: true },
+      // The MCP server does not check `cnf`: DPoP tokens would be bearer tokens in disguise.
+      dPoP: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
       userinfo: { enabled: false },
       resourceIndicators: {
@@ -91,12 +97,16 @@ export function createProvider({ config, db, keys, fetch }: ProviderDeps): Provi
         // A token request without `resource` gets the audience granted at authorization, never an
         // opaque userinfo token.
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, indicator) => {
+        // At the token endpoint the grant is known: its tokens carry what it was granted within the
+        // current ceiling of its workspace, for the workspace's access token lifetime.
+        getResourceServerInfo: async (ctx, indicator) => {
           if (!aliases.has(indicator)) throw new errors.InvalidTarget(`unknown resource: ${indicator}`);
+          const grantId = ctx.oidc.entities.Grant?.jti;
+          const policy = grantId ? await grantPolicy.policyOf(grantId) : undefined;
           return {
-            scope: ENCLAVE_SCOPES.join(' '),
+            scope: grantPolicy.resourceScopes(policy).join(' '),
             audience: config.mcpResource,
-            accessTokenTTL: config.ttl.accessToken,
+            accessTokenTTL: grantPolicy.accessTokenTtl(policy),
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: ACCESS_TOKEN_ALG } },
           };
@@ -104,12 +114,22 @@ export function createProvider({ config, db, keys, fetch }: ProviderDeps): Provi
       },
     },
     // Refresh tokens for every client allowed the grant, whether or not it asked for offline_access,
-    // and not tied to the browser's login session.
-    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // and not tied to the browser's login session; unless the workspace turned them off.
+    issueRefreshToken: async (_ctx, client, code) =>
+      client.grantTypeAllowed('refresh_token') && (await grantPolicy.refreshTokensEnabled(code.grantId)),
+    // oidc-provider's own rule, except where the workspace turned refresh tokens off: there a refresh
+    // issues no new refresh token, and the one in hand runs out at its own expiry.
+    rotateRefreshToken: (ctx) => {
+      const { RefreshToken: token, Client: client } = ctx.oidc.entities;
+      if (!token || !client || !grantPolicy.peekRefreshTokensEnabled(token.grantId)) return false;
+      if (token.totalLifetime() >= 365.25 * 86_400) return false;
+      if (client.clientAuthMethod === 'none' && !token.isSenderConstrained()) return true;
+      return token.ttlPercentagePassed() >= 70;
+    },
     expiresWithSession: async () => false,
     extraTokenClaims: async (_ctx, token) => {
       if (token.kind !== 'AccessToken' || !token.grantId) return undefined;
-      const identity = await identityOf(token.grantId);
+      const identity = await identities.get(token.grantId);
       return (
         identity && {
           [CLAIMS.workspace]: identity.workspaceId,
@@ -119,9 +139,10 @@ export function createProvider({ config, db, keys, fetch }: ProviderDeps): Provi
       );
     },
     ttl: {
-      AccessToken: config.ttl.accessToken,
+      // The resource server's lifetime is the workspace's (getResourceServerInfo).
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? config.ttl.accessToken,
       AuthorizationCode: config.ttl.authorizationCode,
-      RefreshToken: config.ttl.refreshToken,
+      RefreshToken: (_ctx, token) => grantPolicy.refreshTokenTtl(token.grantId),
       Grant: config.ttl.grant,
       Session: config.ttl.session,
       Interaction: config.ttl.interaction,
@@ -154,7 +175,7 @@ async function defaultScopes(ctx: KoaContextWithOIDC, next: () => Promise<void>)
     const requested = String(ctx.query.scope ?? '')
       .split(' ')
       .filter(Boolean);
-    if (!requested.some((s) => (ENCLAVE_SCOPES as readonly string[]).includes(s))) {
+    if (!requested.some((s) => (SCOPES as readonly string[]).includes(s))) {
       ctx.query = { ...ctx.query, scope: [...requested, ...DEFAULT_SCOPES].join(' ') };
     }
   }

@@ -1,5 +1,6 @@
 import type { Database } from '@enclavia/db';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Provider } from 'oidc-provider';
 import { z } from 'zod';
 import { AccountDisabledError, signInWithEmail } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
@@ -7,11 +8,13 @@ import type { UpstreamIdentityProvider, UpstreamProviderId } from '../upstream/i
 import { csrfToken, isValidCsrf } from '../web/csrf.js';
 import { errorPage } from '../web/page.js';
 import { signInPage } from '../web/sign-in.js';
+import { endProviderSession } from './provider-session.js';
 import { endWebSession, safeReturnTo, startWebSession } from './web-session.js';
 
 export interface SessionRoutesOptions {
   config: AuthConfig;
   db: Database;
+  provider: Provider;
   upstream: Map<UpstreamProviderId, UpstreamIdentityProvider>;
 }
 
@@ -21,10 +24,13 @@ const devLoginBody = z.object({
   return_to: z.string().optional(),
 });
 
-/** Signing in to the dashboard and admin pages (outside any OAuth authorization), and out. */
+/**
+ * Signing in to the dashboard and admin pages (outside any OAuth authorization), and out: signing
+ * out also ends the browser's sign-in at oidc-provider.
+ */
 export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (
   app,
-  { config, db, upstream },
+  { config, db, provider, upstream },
 ) => {
   const secure = new URL(config.issuer).protocol === 'https:';
   const origin = new URL(config.issuer).origin;
@@ -81,6 +87,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (
     if (!isValidCsrf(request, typeof csrf === 'string' ? csrf : undefined, origin))
       return reply.status(403).send();
     await endWebSession(db, request, reply);
+    await endProviderSession(provider, request, reply);
     return reply.redirect('/login', 303);
   });
 };

@@ -1,14 +1,4 @@
-import {
-  and,
-  type Database,
-  desc,
-  eq,
-  grants,
-  memberships,
-  recordAudit,
-  users,
-  workspaces,
-} from '@enclavia/db';
+import { and, type Database, desc, eq, grants, memberships, users, workspaces } from '@enclavia/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Provider } from 'oidc-provider';
 import { revokeGrants } from '../revocation.js';
@@ -64,14 +54,8 @@ export async function revokeConnectedApp(
       allowed = membership?.role === 'admin';
     }
     if (!grant || !allowed) throw new WorkspaceError(404, 'not_found', 'No such connected app.');
-    await revokeGrants(tx, [grant.id], { reason: 'revoked', accessTokenTtl });
-    await recordAudit(tx, {
-      workspaceId: grant.workspaceId,
-      actorUserId,
-      action: 'grant.revoked',
-      target: `${grant.clientName ?? grant.clientId} (${grant.clientId})`,
-      before: { scope: grant.scope, user_id: grant.userId },
-    });
+    const source = grant.userId === actorUserId ? 'user' : 'admin';
+    await revokeGrants(tx, [grant.id], { source, actorUserId }, { accessTokenTtl });
   });
 }
 

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import {
-  ENCLAVE_SCOPES,
+  AUDIT_SCOPE,
   PERSONAL_ACCESS_TOKEN_PREFIX,
+  POLICY_ERRORS,
   personalAccessTokenRevocationKey,
+  SCOPES,
 } from '@enclavia/contract';
 import {
   and,
@@ -32,8 +34,8 @@ export const createTokenInput = z
     workspace_id: z.uuid('workspace_id must be the id of one of your workspaces'),
     scopes: z
       .array(
-        z.enum(ENCLAVE_SCOPES, {
-          error: (i) => `unknown scope "${String(i.input)}"; the scopes are ${ENCLAVE_SCOPES.join(', ')}`,
+        z.enum(SCOPES, {
+          error: (i) => `unknown scope "${String(i.input)}"; the scopes are ${SCOPES.join(', ')}`,
         }),
       )
       .min(1, 'choose at least one scope'),
@@ -56,13 +58,27 @@ export async function createPersonalAccessToken(
 ) {
   return db.transaction(async (tx) => {
     const [member] = await tx
-      .select({ workspaceId: memberships.workspaceId })
+      .select({ role: memberships.role })
       .from(memberships)
       .where(and(eq(memberships.userId, userId), eq(memberships.workspaceId, input.workspace_id)));
     if (!member) throw new WorkspaceError(404, 'not_found', 'No such workspace.');
     const policy = await getPolicy(tx, input.workspace_id);
+    if (!policy.mcpEnabled) {
+      throw new WorkspaceError(
+        409,
+        'conflict',
+        `${POLICY_ERRORS.disabled}: no personal access token can be made.`,
+      );
+    }
     if (!policy.personalAccessTokensEnabled) {
       throw new WorkspaceError(409, 'conflict', 'Personal access tokens are turned off in this workspace.');
+    }
+    if (input.scopes.includes(AUDIT_SCOPE) && member.role !== 'admin') {
+      throw new WorkspaceError(
+        400,
+        'invalid_request',
+        `Only admins of this workspace can have ${AUDIT_SCOPE}.`,
+      );
     }
     const outside = input.scopes.filter((s) => !policy.scopeCeiling.includes(s));
     if (outside.length > 0) {
@@ -81,7 +97,7 @@ export async function createPersonalAccessToken(
         name: input.name,
         prefix: token.slice(0, PERSONAL_ACCESS_TOKEN_PREFIX.length + 6),
         tokenHash: hashSecret(token),
-        scope: ENCLAVE_SCOPES.filter((s) => input.scopes.includes(s)).join(' '),
+        scope: SCOPES.filter((s) => input.scopes.includes(s)).join(' '),
         expiresAt: new Date(Date.now() + input.expires_in_days * 86_400_000),
       })
       .returning();

@@ -10,4 +10,11 @@ export {
   removeMember,
   roleInput,
 } from './members.js';
-export { getPolicy, policyChange, updatePolicy, type WorkspacePolicy } from './policy.js';
+export {
+  getPolicy,
+  type PolicyEffects,
+  policyChange,
+  policyJson,
+  updatePolicy,
+  type WorkspacePolicy,
+} from './policy.js';

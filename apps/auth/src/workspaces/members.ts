@@ -170,7 +170,8 @@ export async function removeMember(
     await revokeGrants(
       tx,
       held.map((g) => g.id),
-      { reason: 'member removed', accessTokenTtl },
+      { source: 'member_removed', actorUserId },
+      { accessTokenTtl },
     );
     const tokens = await revokeTokensWhere(tx, { workspaceId, userId }, 'member removed');
     await recordAudit(tx, {

@@ -1,31 +1,14 @@
-import { ENCLAVE_SCOPES, type EnclaveScope } from '@enclavia/contract';
-import { type Database, type Executor, eq, recordAudit, workspacePolicies } from '@enclavia/db';
+import { announcePolicy, DEFAULT_POLICY, readPolicy, type WorkspacePolicy } from '@enclavia/access';
+import { AUDIT_SCOPE, POLICY_ERRORS, SCOPES, type Scope } from '@enclavia/contract';
+import { type Database, eq, grants, recordAudit, sql, workspacePolicies } from '@enclavia/db';
 import { z } from 'zod';
 import { loopbackMatch } from '../oidc/client-policy.js';
+import { revokeGrants } from '../revocation.js';
 import { revokeTokensWhere } from '../tokens/personal-access-tokens.js';
+import { WorkspaceError } from './errors.js';
 
-export interface WorkspacePolicy {
-  mcpEnabled: boolean;
-  allowedRedirectUris: string[];
-  /** Empty: any client. */
-  allowedClientIds: string[];
-  scopeCeiling: EnclaveScope[];
-  personalAccessTokensEnabled: boolean;
-}
-
-/** What a new workspace allows (the contract's "Workspace policy"). */
-export const DEFAULT_POLICY: WorkspacePolicy = {
-  mcpEnabled: true,
-  allowedRedirectUris: [
-    'https://claude.ai/api/mcp/auth_callback',
-    'https://claude.com/api/mcp/auth_callback',
-    'http://localhost/callback',
-    'http://localhost/oauth/callback',
-  ],
-  allowedClientIds: [],
-  scopeCeiling: [...ENCLAVE_SCOPES],
-  personalAccessTokensEnabled: true,
-};
+export { DEFAULT_POLICY, POLICY_ERRORS, type WorkspacePolicy };
+export const getPolicy = readPolicy;
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -52,9 +35,17 @@ const clientId = z
     error: (i) => `"${i.input}": a client ID metadata document URL must be https`,
   });
 
-const scope = z.enum(ENCLAVE_SCOPES, {
-  error: (i) => `unknown scope "${String(i.input)}"; the scopes are ${ENCLAVE_SCOPES.join(', ')}`,
+const scope = z.enum(SCOPES, {
+  error: (i) => `unknown scope "${String(i.input)}"; the scopes are ${SCOPES.join(', ')}`,
 });
+
+/** A lifetime in seconds, or null for the server's. */
+const lifetime = (name: string) =>
+  z
+    .number({ error: `${name} must be a number of seconds, or null for the server's lifetime` })
+    .int(`${name} must be a whole number of seconds`)
+    .min(60, `${name} must be at least 60 seconds`)
+    .nullable();
 
 /** A change to the policy, as the admin API and the admin page submit it. Absent fields stay. */
 export const policyChange = z
@@ -65,87 +56,199 @@ export const policyChange = z
     scope_ceiling: z
       .array(scope)
       .min(1, 'the scope ceiling cannot be empty: leave at least one scope')
-      .transform((s) => ENCLAVE_SCOPES.filter((known) => s.includes(known))),
+      .transform((s) => SCOPES.filter((known) => s.includes(known))),
     personal_access_tokens_enabled: z.boolean(),
+    access_token_ttl: lifetime('access_token_ttl'),
+    refresh_token_ttl: lifetime('refresh_token_ttl'),
+    refresh_tokens_enabled: z.boolean(),
   })
   .partial()
   .strict();
 export type PolicyChange = z.output<typeof policyChange>;
 
-export async function getPolicy(db: Executor, workspaceId: string): Promise<WorkspacePolicy> {
-  const [row] = await db
-    .select()
-    .from(workspacePolicies)
-    .where(eq(workspacePolicies.workspaceId, workspaceId));
-  if (!row) return DEFAULT_POLICY;
+/** The policy as the API shows it. */
+export function policyJson(p: WorkspacePolicy) {
   return {
-    mcpEnabled: row.mcpEnabled,
-    allowedRedirectUris: row.allowedRedirectUris,
-    allowedClientIds: row.allowedClientIds,
-    scopeCeiling: row.scopeCeiling as EnclaveScope[],
-    personalAccessTokensEnabled: row.personalAccessTokensEnabled,
+    mcp_enabled: p.mcpEnabled,
+    allowed_redirect_uris: p.allowedRedirectUris,
+    allowed_client_ids: p.allowedClientIds,
+    scope_ceiling: p.scopeCeiling,
+    personal_access_tokens_enabled: p.personalAccessTokensEnabled,
+    access_token_ttl: p.accessTokenTtl,
+    refresh_token_ttl: p.refreshTokenTtl,
+    refresh_tokens_enabled: p.refreshTokensEnabled,
   };
 }
 
+/** The server's own lifetimes: a workspace may shorten them, never lengthen them. */
+export interface ServerLifetimes {
+  accessToken: number;
+  refreshToken: number;
+}
+
+/** What saving a policy did to the connections and tokens that exist. */
+export interface PolicyEffects {
+  /** Connected apps revoked because their client ID or redirect URI is no longer allowed. */
+  revokedApps: number;
+  /** Personal access tokens revoked because they were turned off. */
+  revokedTokens: number;
+}
+
+/**
+ * Saves a change and applies it to what exists, in one transaction: connections whose client ID or
+ * redirect URI is no longer allowed are revoked, personal access tokens turned off are revoked, and
+ * every server is told the new policy when it commits, so MCP off, a lower ceiling and new token
+ * lifetimes bind live connections within a second. The audit log records what changed.
+ */
 export async function updatePolicy(
   db: Database,
-  { actorUserId, workspaceId, change }: { actorUserId: string; workspaceId: string; change: PolicyChange },
-): Promise<WorkspacePolicy> {
+  {
+    actorUserId,
+    workspaceId,
+    change,
+    server,
+  }: { actorUserId: string; workspaceId: string; change: PolicyChange; server: ServerLifetimes },
+): Promise<{ policy: WorkspacePolicy; effects: PolicyEffects }> {
+  assertWithinServer(change, server);
   return db.transaction(async (tx) => {
-    const before = await getPolicy(tx, workspaceId);
-    const after: WorkspacePolicy = {
-      mcpEnabled: change.mcp_enabled ?? before.mcpEnabled,
-      allowedRedirectUris: dedupe(change.allowed_redirect_uris ?? before.allowedRedirectUris),
-      allowedClientIds: dedupe(change.allowed_client_ids ?? before.allowedClientIds),
-      scopeCeiling: change.scope_ceiling ?? before.scopeCeiling,
-      personalAccessTokensEnabled:
-        change.personal_access_tokens_enabled ?? before.personalAccessTokensEnabled,
-    };
-    if (JSON.stringify(before) === JSON.stringify(after)) return after;
+    const before = await readPolicy(tx, workspaceId);
+    const after = applyChange(before, change);
+    const effects: PolicyEffects = { revokedApps: 0, revokedTokens: 0 };
+    const changed = changedFields(before, after);
+    if (!changed) return { policy: after, effects };
     await tx
       .insert(workspacePolicies)
-      .values({ workspaceId, ...after, updatedAt: new Date() })
+      .values({ workspaceId, ...after, updatedAt: sql`now()` })
       .onConflictDoUpdate({
         target: workspacePolicies.workspaceId,
-        set: { ...after, updatedAt: new Date() },
+        set: { ...after, updatedAt: sql`now()` },
       });
-    await recordAudit(tx, { workspaceId, actorUserId, action: 'policy.updated', before, after });
+    await recordAudit(tx, { workspaceId, actorUserId, action: 'policy.updated', ...changed });
+    effects.revokedApps = await revokeDisallowedGrants(tx, workspaceId, after, {
+      actorUserId,
+      accessTokenTtl: server.accessToken,
+    });
     if (before.personalAccessTokensEnabled && !after.personalAccessTokensEnabled) {
-      await revokeTokensWhere(tx, { workspaceId }, 'personal access tokens turned off');
+      effects.revokedTokens = await revokeTokensWhere(
+        tx,
+        { workspaceId },
+        'personal access tokens turned off',
+      );
     }
-    return after;
+    await announcePolicy(tx, workspaceId, after);
+    return { policy: after, effects };
   });
+}
+
+function applyChange(before: WorkspacePolicy, change: PolicyChange): WorkspacePolicy {
+  return {
+    mcpEnabled: change.mcp_enabled ?? before.mcpEnabled,
+    allowedRedirectUris: dedupe(change.allowed_redirect_uris ?? before.allowedRedirectUris),
+    allowedClientIds: dedupe(change.allowed_client_ids ?? before.allowedClientIds),
+    scopeCeiling: change.scope_ceiling ?? before.scopeCeiling,
+    personalAccessTokensEnabled: change.personal_access_tokens_enabled ?? before.personalAccessTokensEnabled,
+    accessTokenTtl: change.access_token_ttl === undefined ? before.accessTokenTtl : change.access_token_ttl,
+    refreshTokenTtl:
+      change.refresh_token_ttl === undefined ? before.refreshTokenTtl : change.refresh_token_ttl,
+    refreshTokensEnabled: change.refresh_tokens_enabled ?? before.refreshTokensEnabled,
+  };
+}
+
+function assertWithinServer(change: PolicyChange, server: ServerLifetimes): void {
+  const over = (value: number | null | undefined, max: number) => value != null && value > max;
+  if (over(change.access_token_ttl, server.accessToken)) {
+    throw new WorkspaceError(
+      400,
+      'invalid_request',
+      `access_token_ttl can be at most ${server.accessToken} seconds, the server's own lifetime.`,
+    );
+  }
+  if (over(change.refresh_token_ttl, server.refreshToken)) {
+    throw new WorkspaceError(
+      400,
+      'invalid_request',
+      `refresh_token_ttl can be at most ${server.refreshToken} seconds, the server's own lifetime.`,
+    );
+  }
+}
+
+/** The fields that differ, before and after, in the API's names; undefined when nothing does. */
+function changedFields(before: WorkspacePolicy, after: WorkspacePolicy) {
+  const a = policyJson(before) as Record<string, unknown>;
+  const b = policyJson(after) as Record<string, unknown>;
+  const keys = Object.keys(b).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  if (keys.length === 0) return undefined;
+  return {
+    before: Object.fromEntries(keys.map((k) => [k, a[k]])),
+    after: Object.fromEntries(keys.map((k) => [k, b[k]])),
+  };
+}
+
+/** Revokes the workspace's connections that the policy's allowlists no longer allow. */
+async function revokeDisallowedGrants(
+  tx: Parameters<Parameters<Database['transaction']>[0]>[0],
+  workspaceId: string,
+  policy: WorkspacePolicy,
+  { actorUserId, accessTokenTtl }: { actorUserId: string; accessTokenTtl: number },
+): Promise<number> {
+  const held = await tx
+    .select({ id: grants.id, clientId: grants.clientId, redirectUri: grants.redirectUri })
+    .from(grants)
+    .where(eq(grants.workspaceId, workspaceId))
+    .for('update');
+  let revoked = 0;
+  for (const [rule, detail] of [
+    [(g: (typeof held)[number]) => !clientAllowed(policy, g.clientId), 'client ID no longer allowed'],
+    [
+      (g: (typeof held)[number]) => g.redirectUri !== null && !redirectUriAllowed(policy, g.redirectUri),
+      'redirect URI no longer allowed',
+    ],
+  ] as const) {
+    const ids = held.filter((g) => rule(g)).map((g) => g.id);
+    revoked += await revokeGrants(tx, ids, { source: 'policy', actorUserId, detail }, { accessTokenTtl });
+  }
+  return revoked;
 }
 
 function dedupe(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-/** The contract's exact messages for a consent the workspace's policy refuses. */
-export const POLICY_ERRORS = {
-  disabled: 'MCP integration is disabled for this workspace',
-  redirectUri: 'redirect_uri is not allowed',
-  clientId: 'OAuth client_id is not allowed',
-  scopes: 'Requested scopes are not allowed',
-} as const;
+/** Exact, except that a loopback entry matches any port on any loopback host. */
+export function redirectUriAllowed(
+  policy: Pick<WorkspacePolicy, 'allowedRedirectUris'>,
+  uri: string,
+): boolean {
+  return policy.allowedRedirectUris.includes(uri) || loopbackMatch(uri, policy.allowedRedirectUris);
+}
+
+export function clientAllowed(policy: Pick<WorkspacePolicy, 'allowedClientIds'>, id: string): boolean {
+  return policy.allowedClientIds.length === 0 || policy.allowedClientIds.includes(id);
+}
+
+/** The rule of the policy a consent broke, with the value it refused. */
+export interface ConsentRefusal {
+  error: (typeof POLICY_ERRORS)[keyof typeof POLICY_ERRORS];
+  value?: string;
+}
 
 /**
  * Checks an approval against the policy. Granted = what the client asked and the user left
- * ticked, within the ceiling; nothing left is an error, never an empty grant.
+ * ticked, within the ceiling, and `audit:read` only for the workspace's admins; nothing left is an
+ * error, never an empty grant.
  */
 export function checkConsent(
   policy: WorkspacePolicy,
-  request: { redirectUri: string; clientId: string; scopes: readonly EnclaveScope[] },
-): { error: string } | { granted: EnclaveScope[] } {
+  request: { redirectUri: string; clientId: string; scopes: readonly Scope[]; role: 'admin' | 'member' },
+): ConsentRefusal | { granted: Scope[] } {
   if (!policy.mcpEnabled) return { error: POLICY_ERRORS.disabled };
-  const redirectAllowed =
-    policy.allowedRedirectUris.includes(request.redirectUri) ||
-    loopbackMatch(request.redirectUri, policy.allowedRedirectUris);
-  if (!redirectAllowed) return { error: POLICY_ERRORS.redirectUri };
-  if (policy.allowedClientIds.length > 0 && !policy.allowedClientIds.includes(request.clientId)) {
-    return { error: POLICY_ERRORS.clientId };
-  }
-  const granted = request.scopes.filter((s) => policy.scopeCeiling.includes(s));
-  if (granted.length === 0) return { error: POLICY_ERRORS.scopes };
+  if (!redirectUriAllowed(policy, request.redirectUri))
+    return { error: POLICY_ERRORS.redirectUri, value: request.redirectUri };
+  if (!clientAllowed(policy, request.clientId))
+    return { error: POLICY_ERRORS.clientId, value: request.clientId };
+  const granted = request.scopes.filter(
+    (s) => policy.scopeCeiling.includes(s) && (s !== AUDIT_SCOPE || request.role === 'admin'),
+  );
+  if (granted.length === 0) return { error: POLICY_ERRORS.scopes, value: request.scopes.join(' ') };
   return { granted };
 }

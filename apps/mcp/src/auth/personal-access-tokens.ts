@@ -1,4 +1,4 @@
-import { ENCLAVE_SCOPES, personalAccessTokenRevocationKey } from '@enclavia/contract';
+import { personalAccessTokenRevocationKey } from '@enclavia/contract';
 import {
   and,
   type Database,
@@ -48,7 +48,6 @@ export function createPersonalAccessTokenVerifier(options: {
         expiresAt: personalAccessTokens.expiresAt,
         email: users.email,
         enabled: workspacePolicies.personalAccessTokensEnabled,
-        ceiling: workspacePolicies.scopeCeiling,
       })
       .from(personalAccessTokens)
       .innerJoin(users, eq(users.id, personalAccessTokens.userId))
@@ -70,7 +69,6 @@ export function createPersonalAccessTokenVerifier(options: {
         ),
       );
     if (!row || row.enabled === false) return undefined;
-    const ceiling: readonly string[] = row.ceiling ?? ENCLAVE_SCOPES;
     // "Last used" is written when the token is loaded, at most once per cache period.
     void db
       .update(personalAccessTokens)
@@ -82,7 +80,8 @@ export function createPersonalAccessTokenVerifier(options: {
       loadedAt: Date.now(),
       auth: {
         clientId: `personal-access-token:${row.id}`,
-        scopes: row.scope.split(' ').filter((s) => ceiling.includes(s)),
+        // The workspace's current ceiling is applied on every request (workspace-policy.ts).
+        scopes: row.scope.split(' '),
         expiresAt: Math.floor(row.expiresAt.getTime() / 1000),
         extra: {
           userId: row.userId,

@@ -1,4 +1,4 @@
-import type { EnclaveScope } from '@enclavia/contract';
+import type { Scope } from '@enclavia/contract';
 import type { Database } from '@enclavia/db';
 import type { EnclaveDriver } from '@enclavia/enclaves';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
@@ -30,7 +30,7 @@ export interface ToolDefinition<
   title: string;
   description: string;
   /** The scope a token needs to see and call this tool; `null`: any valid token. */
-  scope: EnclaveScope | null;
+  scope: Scope | null;
   inputSchema: I;
   outputSchema: O;
   annotations: ToolAnnotations;

@@ -1,3 +1,4 @@
+import { auditLogList } from './audit-log-list.js';
 import type { ToolDefinition } from './define-tool.js';
 import { enclaveCreate } from './enclave-create.js';
 import { enclaveDestroy } from './enclave-destroy.js';
@@ -16,6 +17,7 @@ export const TOOLS: ReadonlyArray<ToolDefinition<any, any>> = [
   enclaveCreate,
   enclaveStop,
   enclaveDestroy,
+  auditLogList,
 ];
 
 export function toolsAllowed(scopes: readonly string[]) {

@@ -9,22 +9,21 @@ export interface ConsentOptions {
   decision?: 'approve' | 'deny';
   /** Untick these scopes on the consent page. */
   untick?: string[];
+  /** Tick these scopes, offered unticked (`audit:read`). */
+  tick?: string[];
+  /** The workspace to approve for, by name; the first one offered otherwise. */
+  workspace?: string;
+  /** The browser's cookies, to share them with other steps; a fresh browser when not given. */
+  jar?: CookieJar;
 }
 
 export async function completeAuthorization(authorizeUrl: string, options: ConsentOptions): Promise<URL> {
-  const jar = new CookieJar();
+  const jar = options.jar ?? new CookieJar();
   let request: { url: string; init?: RequestInit } = { url: authorizeUrl };
   for (let hop = 0; hop < 20; hop++) {
     const url = new URL(request.url);
     if (request.url.startsWith(options.redirectUri)) return url;
-    if (!['127.0.0.1', 'localhost'].includes(url.hostname))
-      throw new Error(`refusing to leave loopback: ${url}`);
-    const response = await fetch(url, {
-      ...request.init,
-      redirect: 'manual',
-      headers: { ...(request.init?.headers as Record<string, string>), cookie: jar.header(url) },
-    });
-    jar.store(url, response.headers.getSetCookie());
+    const response = await browserFetch(jar, url, request.init);
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       request = { url: new URL(location, url).href };
@@ -38,6 +37,30 @@ export async function completeAuthorization(authorizeUrl: string, options: Conse
     request = submitForm(url, page, options);
   }
   throw new Error('too many hops');
+}
+
+/** One request as the browser sends it: the jar's cookies, redirects not followed, cookies stored. */
+export async function browserFetch(jar: CookieJar, url: URL, init: RequestInit = {}): Promise<Response> {
+  if (!['127.0.0.1', 'localhost'].includes(url.hostname))
+    throw new Error(`refusing to leave loopback: ${url}`);
+  const response = await fetch(url, {
+    ...init,
+    redirect: 'manual',
+    headers: { ...(init.headers as Record<string, string>), cookie: jar.header(url) },
+  });
+  jar.store(url, response.headers.getSetCookie());
+  return response;
+}
+
+/** Opens `url` in the browser, following redirects; the page it lands on, and where. */
+export async function openPage(jar: CookieJar, url: URL): Promise<{ url: URL; response: Response }> {
+  for (let hop = 0; hop < 20; hop++) {
+    const response = await browserFetch(jar, url);
+    const location = response.headers.get('location');
+    if (!(response.status >= 300 && response.status < 400 && location)) return { url, response };
+    url = new URL(location, url);
+  }
+  throw new Error('too many redirects');
 }
 
 function submitForm(pageUrl: URL, page: string, options: ConsentOptions): { url: string; init: RequestInit } {
@@ -54,13 +77,21 @@ function submitForm(pageUrl: URL, page: string, options: ConsentOptions): { url:
   if (/name="email"/.test(fields)) {
     body.append('email', options.email);
   } else {
-    for (const [, scope] of fields.matchAll(
-      /<input type="checkbox" name="scope" value="([^"]+)" checked>/g,
+    for (const [, scope, checked] of fields.matchAll(
+      /<input type="checkbox" name="scope" value="([^"]+)"( checked)?>/g,
     )) {
-      if (!options.untick?.includes(scope!)) body.append('scope', scope!);
+      const ticked = checked ? !options.untick?.includes(scope!) : options.tick?.includes(scope!);
+      if (ticked) body.append('scope', scope!);
     }
-    const workspace = fields.match(/<select id="workspace" name="workspace"><option value="([^"]+)"/);
-    if (workspace) body.append('workspace', workspace[1]!);
+    const select = fields.match(/<select id="workspace" name="workspace">([\s\S]*?)<\/select>/)?.[1];
+    if (select) {
+      const choices = [...select.matchAll(/<option value="([^"]+)">([^<]*)<\/option>/g)];
+      const choice = options.workspace
+        ? choices.find(([, , name]) => decode(name!) === options.workspace)
+        : choices[0];
+      if (!choice) throw new Error(`no workspace "${options.workspace}" offered`);
+      body.append('workspace', choice[1]!);
+    }
     body.append('decision', options.decision ?? 'approve');
   }
   return {
@@ -99,6 +130,11 @@ export class CookieJar {
       else this.cookies.set(key, { value, path });
       void url;
     }
+  }
+
+  /** The value of the cookie `name` (of any path). */
+  get(name: string): string | undefined {
+    return [...this.cookies].find(([key]) => key.split(' ')[1] === name)?.[1].value;
   }
 
   header(url: URL): string {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { completeAuthorization } from './consent.js';
+import { type CookieJar, completeAuthorization } from './consent.js';
 
 export interface FlowClient {
   clientId: string;
@@ -16,9 +16,20 @@ export interface TokenResponse {
   scope?: string;
 }
 
-/** Calls the token endpoint as `client` would: form-encoded, authenticated its registered way. */
-export async function tokenRequest(issuer: string, client: FlowClient, params: Record<string, string>) {
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+/**
+ * Calls the token endpoint as `client` would: form-encoded, authenticated its registered way, with
+ * any `extraHeaders` (a DPoP proof).
+ */
+export async function tokenRequest(
+  issuer: string,
+  client: FlowClient,
+  params: Record<string, string>,
+  extraHeaders: Record<string, string> = {},
+) {
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    ...extraHeaders,
+  };
   const body = new URLSearchParams(params);
   if (client.auth === 'client_secret_basic') {
     const credentials = `${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret!)}`;
@@ -30,15 +41,30 @@ export async function tokenRequest(issuer: string, client: FlowClient, params: R
   return fetch(`${issuer}/token`, { method: 'POST', headers, body });
 }
 
-/**
- * The whole authorization code flow with PKCE: authorize, sign in and approve over HTTP, redeem the
- * code. `resource` and `scope` are sent only when given.
- */
-export async function authorizationCodeFlow(
+export interface FlowOptions {
+  redirectUri: string;
+  email: string;
+  resource?: string;
+  scope?: string;
+  tokenResource?: string;
+  /** Untick these scopes on the consent page. */
+  untick?: string[];
+  /** Tick these scopes, offered unticked. */
+  tick?: string[];
+  /** The workspace to approve for, by name. */
+  workspace?: string;
+  /** Headers of the code exchange. */
+  tokenHeaders?: Record<string, string>;
+  /** The browser's cookies, when the test goes on in the same browser. */
+  jar?: CookieJar;
+}
+
+/** An authorization request with PKCE S256, and its verifier; `resource` and `scope` only when given. */
+export function authorizationRequest(
   issuer: string,
   client: FlowClient,
-  options: { redirectUri: string; email: string; resource?: string; scope?: string; tokenResource?: string },
-): Promise<Response> {
+  options: { redirectUri: string; resource?: string; scope?: string },
+): { url: URL; verifier: string } {
   const verifier = randomBytes(32).toString('base64url');
   const params = new URLSearchParams({
     response_type: 'code',
@@ -50,20 +76,53 @@ export async function authorizationCodeFlow(
   });
   if (options.resource) params.set('resource', options.resource);
   if (options.scope) params.set('scope', options.scope);
-  const callback = await completeAuthorization(`${issuer}/authorize?${params}`, {
+  return { url: new URL(`/authorize?${params}`, issuer), verifier };
+}
+
+/**
+ * The whole authorization code flow with PKCE: authorize, sign in and approve over HTTP, redeem the
+ * code.
+ */
+export async function authorizationCodeFlow(
+  issuer: string,
+  client: FlowClient,
+  options: FlowOptions,
+): Promise<Response> {
+  const { code, redeem } = await authorizationCode(issuer, client, options);
+  return redeem(code);
+}
+
+/**
+ * Authorize, sign in and approve over HTTP, up to the code; `redeem` exchanges a code at the token
+ * endpoint with this authorization's verifier (call it twice to replay the code).
+ */
+export async function authorizationCode(issuer: string, client: FlowClient, options: FlowOptions) {
+  const { url, verifier } = authorizationRequest(issuer, client, options);
+  const callback = await completeAuthorization(url.href, {
     email: options.email,
     redirectUri: options.redirectUri,
+    ...(options.untick ? { untick: options.untick } : {}),
+    ...(options.tick ? { tick: options.tick } : {}),
+    ...(options.workspace ? { workspace: options.workspace } : {}),
+    ...(options.jar ? { jar: options.jar } : {}),
   });
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`no code: ${callback}`);
   const tokenResource = options.tokenResource ?? options.resource;
-  return tokenRequest(issuer, client, {
-    grant_type: 'authorization_code',
-    code,
-    code_verifier: verifier,
-    redirect_uri: options.redirectUri,
-    ...(tokenResource ? { resource: tokenResource } : {}),
-  });
+  const redeem = (value: string) =>
+    tokenRequest(
+      issuer,
+      client,
+      {
+        grant_type: 'authorization_code',
+        code: value,
+        code_verifier: verifier,
+        redirect_uri: options.redirectUri,
+        ...(tokenResource ? { resource: tokenResource } : {}),
+      },
+      options.tokenHeaders,
+    );
+  return { code, redeem };
 }
 
 export function decodeJwt(token: string): {

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { completeAuthorization } from './consent.js';
-import { tokenRequest } from './flow.js';
+import { authorizationRequest, tokenRequest } from './flow.js';
 import { callToolOverHttp } from './mcp-call.js';
 import { connectWithOAuth, HeadlessOAuthProvider } from './oauth-client.js';
 import { type ApiSession, signInToDashboard } from './web-session.js';
@@ -61,14 +61,12 @@ export async function expectCutOff(issuer: string, mcpUrl: string, access: UserA
   );
   expect(await refreshed.json()).toMatchObject({ error: 'invalid_grant' });
   expect((await access.session.api('GET', '/api/v1/workspaces')).status).toBe(401);
-  const authorize = `${issuer}/authorize?${new URLSearchParams({
-    response_type: 'code',
-    client_id: access.app.client!.client_id,
-    redirect_uri: REDIRECT,
-    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-    code_challenge_method: 'S256',
-  })}`;
+  const { url } = authorizationRequest(
+    issuer,
+    { clientId: access.app.client!.client_id },
+    { redirectUri: REDIRECT },
+  );
   await expect(
-    completeAuthorization(authorize, { email: access.email, redirectUri: REDIRECT }),
+    completeAuthorization(url.href, { email: access.email, redirectUri: REDIRECT }),
   ).rejects.toThrow(/This account is disabled/);
 }

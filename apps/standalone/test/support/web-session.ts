@@ -6,9 +6,15 @@ export interface ApiSession {
   userId: string;
 }
 
-/** Signs in to the dashboard with the development login, over HTTP, as a browser would. */
-export async function signInToDashboard(issuer: string, email: string): Promise<ApiSession> {
-  const jar = new CookieJar();
+/**
+ * Signs in to the dashboard with the development login, over HTTP, as a browser would: a fresh one,
+ * or the one holding `jar`.
+ */
+export async function signInToDashboard(
+  issuer: string,
+  email: string,
+  jar = new CookieJar(),
+): Promise<ApiSession> {
   const loginUrl = new URL('/login?return_to=/admin', issuer);
   const page = await fetch(loginUrl);
   jar.store(loginUrl, page.headers.getSetCookie());

@@ -20,6 +20,11 @@ export const grants = pgTable(
     /** The client's name as shown at consent, for the dashboard. */
     clientName: text('client_name'),
     scope: text('scope').notNull(),
+    /**
+     * The redirect URI the client used at consent, so that taking it off the workspace's allowlist
+     * can revoke the grant. Null for grants made before it was recorded.
+     */
+    redirectUri: text('redirect_uri'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     /** When the grant last issued an access token (code exchange or refresh), not per MCP request. */
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),

@@ -1,6 +1,7 @@
 import {
   boolean,
   index,
+  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -38,6 +39,11 @@ export const workspacePolicies = pgTable('workspace_policies', {
   allowedClientIds: jsonb('allowed_client_ids').$type<string[]>().notNull(),
   scopeCeiling: jsonb('scope_ceiling').$type<string[]>().notNull(),
   personalAccessTokensEnabled: boolean('personal_access_tokens_enabled').notNull().default(true),
+  /** Lifetimes of tokens issued in this workspace, in seconds; null: the server's. Never above the server's. */
+  accessTokenTtl: integer('access_token_ttl'),
+  refreshTokenTtl: integer('refresh_token_ttl'),
+  /** Off: connections get no refresh token and sign in again when their access token expires. */
+  refreshTokensEnabled: boolean('refresh_tokens_enabled').notNull().default(true),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -52,13 +58,20 @@ export const auditEvents = pgTable(
     actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
     /** The acting OAuth client, when the change came through one (MCP tools). */
     actorClientId: text('actor_client_id'),
+    /** The member the entry is about (whose app was approved or revoked, who was removed), for filtering. */
+    subjectUserId: uuid('subject_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** The OAuth client the entry is about (approved, refused, revoked), for filtering. */
+    clientId: text('client_id'),
     action: text('action').notNull(),
     target: text('target'),
     before: jsonb('before'),
     after: jsonb('after'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('audit_events_workspace_idx').on(t.workspaceId, t.createdAt)],
+  (t) => [
+    index('audit_events_workspace_idx').on(t.workspaceId, t.createdAt),
+    index('audit_events_subject_idx').on(t.workspaceId, t.subjectUserId),
+  ],
 );
 
 /**

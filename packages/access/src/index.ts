@@ -1,0 +1,13 @@
+export { announcePolicy, type LivePolicies, startLivePolicies } from './live-policies.js';
+export { type LiveState, startLiveState } from './live-state.js';
+export { type RevocationList, startRevocationList } from './revocation-list.js';
+export {
+  DEFAULT_LIVE_POLICY,
+  DEFAULT_POLICY,
+  effectiveScopes,
+  type LivePolicy,
+  livePart,
+  policyFromRow,
+  readPolicy,
+  type WorkspacePolicy,
+} from './workspace-policy.js';
