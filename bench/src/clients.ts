@@ -81,6 +81,18 @@ export async function revokeGrant(session: ApiSession, grantId: string): Promise
   if (response.status >= 300) throw new Error(`revoke failed: ${response.status} ${await response.text()}`);
 }
 
+/** Turns MCP integration of the user's first workspace (their own) on or off. */
+export async function setMcpEnabled(session: ApiSession, enabled: boolean): Promise<void> {
+  const { workspaces } = (await (await session.api('GET', '/api/v1/workspaces')).json()) as {
+    workspaces: Array<{ id: string }>;
+  };
+  const response = await session.api('PATCH', `/api/v1/workspaces/${workspaces[0]!.id}/policy`, {
+    mcp_enabled: enabled,
+  });
+  if (response.status !== 200)
+    throw new Error(`policy change failed: ${response.status} ${await response.text()}`);
+}
+
 /** The JSON-RPC body and headers of one tool call, as MCP clients send them. */
 export function toolCall(token: string, name: string, args: Record<string, unknown> = {}) {
   return {

@@ -62,7 +62,7 @@ export async function buildAuthApp({
   await app.register(instanceAdminRoutes, { config, db });
   app.get('/healthz', async () => ({ status: 'ok' }));
   scheduleClientReaping(app, db, config.clientReaping);
-  scheduleExpiredRowSweep(app, db, config.housekeeping);
+  scheduleExpiredRowSweep(app, db, { ...config.housekeeping, accessTokenTtl: config.ttl.accessToken });
   trackGrantUse(provider, db, app.log);
   return app;
 }

@@ -28,6 +28,8 @@ export type RevocationSource =
   /** An authorization code redeemed twice (RFC 9700 §4.5). */
   | 'code_replay'
   | 'logout'
+  /** The consent ran out (GRANT_TTL). */
+  | 'expired'
   /** Any other revocation oidc-provider makes on its own. */
   | 'authorization_server';
 

@@ -145,6 +145,32 @@ describe('workspace policy, set by an admin in the browser', () => {
     await setPolicy(admin, { ceiling: ['enclaves:read', 'enclaves:write', 'enclaves:destroy'] });
   });
 
+  it('says next to Save what a change does to existing connections, then what it revoked', async () => {
+    const { client } = await connect(browser.context, 'alice@example.com');
+    await client.callTool({ name: 'mcp_whoami', arguments: {} });
+    await admin.goto(`${env.stack.issuer}/admin/workspaces/${aliceWorkspace}`);
+    const effects = await admin.locator('#policy-effects').innerText();
+    expect(effects).toMatch(/Saving applies at once to what is already connected \(\d+ apps? now/);
+    expect(effects).toContain('with MCP integration off they stop working until you turn it on again');
+
+    await setPolicy(admin, { clients: ['https://claude.ai/oauth/mcp-oauth-client-metadata'] });
+    expect(await admin.locator('main').innerText()).toMatch(
+      /\d+ connected apps? (was|were) revoked: their client ID or redirect URI is no longer allowed/,
+    );
+    await expect(client.callTool({ name: 'mcp_whoami', arguments: {} })).rejects.toThrow();
+    await client.close().catch(() => undefined);
+    await setPolicy(admin, { clients: [] });
+
+    // Token lifetimes are a choice of the server's or shorter, kept as chosen.
+    await admin.getByLabel('Access token lifetime').selectOption({ label: '5 minutes' });
+    await admin.getByRole('button', { name: 'Save policy' }).click();
+    await expect.poll(() => admin.locator('main').innerText()).toContain('Policy saved.');
+    expect(await admin.getByLabel('Access token lifetime').inputValue()).toBe('300');
+    await admin.getByLabel('Access token lifetime').selectOption({ label: 'Server default (15 minutes)' });
+    await admin.getByRole('button', { name: 'Save policy' }).click();
+    await expect.poll(() => admin.getByLabel('Access token lifetime').inputValue()).toBe('');
+  });
+
   it('keeps members out of the admin pages, and a removed member’s client out at its next call', async () => {
     await admin.goto(`${env.stack.issuer}/admin/workspaces/${aliceWorkspace}`);
     await admin.getByLabel('Email address').fill('bob@example.com');

@@ -1,6 +1,18 @@
-import { sweepExpiredRows } from '@enclavia/auth';
+import { endExpiredGrants, sweepExpiredRows } from '@enclavia/auth';
 import { CLAIMS } from '@enclavia/contract';
-import { and, eq, hashSecret, isNull, lte, oidcModels, revokedGrants, sql, webSessions } from '@enclavia/db';
+import {
+  and,
+  auditEvents,
+  eq,
+  grants,
+  hashSecret,
+  isNull,
+  lte,
+  oidcModels,
+  revokedGrants,
+  sql,
+  webSessions,
+} from '@enclavia/db';
 import { expect, it } from 'vitest';
 import { CookieJar, openPage } from './support/consent.js';
 import {
@@ -120,4 +132,33 @@ it('finds nothing to do on a second sweep', async () => {
     webSessions: 0,
     revokedGrants: 0,
   });
+});
+
+it('ends a connected app whose consent expired: it leaves the list, its tokens stop, the log says why', async () => {
+  const { db } = env.database;
+  const old = await connect('expired-consent@example.com');
+  const live = await connect('live-consent@example.com');
+  await db
+    .update(oidcModels)
+    .set({ expiresAt: past })
+    .where(and(eq(oidcModels.model, 'Grant'), eq(oidcModels.grantId, old.grantId)));
+
+  expect(await endExpiredGrants(db, { accessTokenTtl: 900 })).toBe(1);
+  expect(await db.select().from(grants).where(eq(grants.id, old.grantId))).toEqual([]);
+  expect(await db.select().from(grants).where(eq(grants.id, live.grantId))).toHaveLength(1);
+  await expect
+    .poll(
+      async () => (await callToolOverHttp(env.stack.mcpUrl, old.tokens.access_token, 'mcp_whoami')).status,
+      {
+        timeout: 1000,
+        interval: 20,
+      },
+    )
+    .toBe(401);
+  const [entry] = await db
+    .select({ after: auditEvents.after })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.action, 'grant.revoked'), eq(auditEvents.subjectUserId, old.userId)));
+  expect(entry?.after).toEqual({ source: 'expired' });
+  expect(await endExpiredGrants(db, { accessTokenTtl: 900 })).toBe(0);
 });

@@ -9,3 +9,7 @@ CREATE INDEX "audit_events_subject_idx" ON "audit_events" USING btree ("workspac
 -- The ceiling now also caps `audit:read`, which existing workspaces did not know: offer it to them
 -- as new workspaces get it (it is granted only to workspace admins who tick it).
 UPDATE "workspace_policies" SET "scope_ceiling" = "scope_ceiling" || '["audit:read"]'::jsonb WHERE NOT ("scope_ceiling" ? 'audit:read');
+--> statement-breakpoint
+-- A Grant row now carries its own id in grant_id (its id column holds only a hash of it), so
+-- revoking a grant deletes it with its tokens, and an expired one can end its connected app.
+UPDATE "oidc_models" AS o SET "grant_id" = g."id" FROM "grants" AS g WHERE o."model" = 'Grant' AND o."grant_id" IS NULL AND o."id" = translate(rtrim(encode(sha256(convert_to(g."id", 'UTF8')), 'base64'), '='), '+/', '-_');

@@ -1,5 +1,6 @@
 import { and, type Database, lte, oidcModels, revokedGrants, sql, webSessions } from '@enclavia/db';
 import type { FastifyInstance } from 'fastify';
+import { endExpiredGrants } from './expired-grants.js';
 import { runPeriodically } from './schedule.js';
 
 /**
@@ -54,9 +55,11 @@ async function deleteExpiredBatch(
 export function scheduleExpiredRowSweep(
   app: FastifyInstance,
   db: Database,
-  { intervalSeconds }: { intervalSeconds: number },
+  { intervalSeconds, accessTokenTtl }: { intervalSeconds: number; accessTokenTtl: number },
 ): void {
   runPeriodically(app, { intervalSeconds, failure: 'sweeping expired rows failed' }, async () => {
+    const ended = await endExpiredGrants(db, { accessTokenTtl });
+    if (ended > 0) app.log.info({ count: ended }, 'ended connected apps whose consent expired');
     const removed = await sweepExpiredRows(db);
     if (Object.values(removed).some((n) => n > 0)) app.log.info(removed, 'removed expired rows');
   });
