@@ -8,6 +8,7 @@ import { apiRoutes } from './api/routes.js';
 import type { AuthConfig } from './config.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { scheduleExpiredRowSweep } from './housekeeping/expired-rows.js';
+import { instanceAdminRoutes } from './instance-admin/routes.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { loginRoutes } from './login/routes.js';
 import { scheduleClientReaping } from './oidc/client-reaper.js';
@@ -58,6 +59,7 @@ export async function buildAuthApp({
   await app.register(adminRoutes, { config, db });
   await app.register(dashboardRoutes, { config, db });
   await app.register(apiRoutes, { config, db });
+  await app.register(instanceAdminRoutes, { config, db });
   app.get('/healthz', async () => ({ status: 'ok' }));
   scheduleClientReaping(app, db, config.clientReaping);
   scheduleExpiredRowSweep(app, db, { ...config.housekeeping, accessTokenTtl: config.ttl.accessToken });

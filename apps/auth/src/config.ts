@@ -17,6 +17,17 @@ import { z } from 'zod';
 
 const DAY = 86_400;
 
+/** Comma-separated email addresses, lowercased as accounts store them. */
+const emailList = z
+  .string()
+  .transform((list) =>
+    list
+      .split(',')
+      .map((email) => email.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.email('not an email address')));
+
 const schema = z
   .object({
     ...databaseEnv,
@@ -59,6 +70,8 @@ const schema = z
     /** "Continue with Google": an OAuth client's credentials; callback `$AUTH_PUBLIC_URL/login/google/callback`. */
     GOOGLE_CLIENT_ID: z.string().optional(),
     GOOGLE_CLIENT_SECRET: z.string().optional(),
+    /** Who may disable any user at /admin/users and POST /api/v1/users/disable; nobody by default. */
+    INSTANCE_ADMINS: emailList.default([]),
   })
   .refine((e) => !e.GITHUB_CLIENT_ID === !e.GITHUB_CLIENT_SECRET, {
     message: 'set both GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, or neither',
@@ -90,6 +103,8 @@ export interface AuthConfig {
   housekeeping: { intervalSeconds: number };
   clientReaping: { afterSeconds: number; intervalSeconds: number };
   liveStateResyncSeconds: number;
+  /** Emails of the instance admins, lowercased. */
+  instanceAdmins: string[];
   ttl: {
     accessToken: number;
     refreshToken: number;
@@ -122,6 +137,7 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     housekeeping: { intervalSeconds: e.HOUSEKEEPING_INTERVAL },
     clientReaping: { afterSeconds: e.CLIENT_REAP_AFTER, intervalSeconds: e.CLIENT_REAP_INTERVAL },
     liveStateResyncSeconds: e.REVOCATION_RESYNC_SECONDS,
+    instanceAdmins: e.INSTANCE_ADMINS,
     ttl: {
       accessToken: e.ACCESS_TOKEN_TTL,
       refreshToken: e.REFRESH_TOKEN_TTL,

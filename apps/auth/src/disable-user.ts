@@ -2,13 +2,20 @@ import { type Database, eq, grants, memberships, recordAudit, users, webSessions
 import { revokeGrants } from './revocation.js';
 import { revokeTokensWhere } from './tokens/personal-access-tokens.js';
 
+export interface DisableUserInput {
+  email: string;
+  accessTokenTtl: number;
+  /** The instance admin who did it, for the audit log; null for an operator's command. */
+  actorUserId?: string | null;
+}
+
 /**
  * Disables a user: they cannot sign in any more, their browser sessions end, and every connected
  * app and personal access token they hold is revoked (refused by the MCP servers within a second).
  */
 export async function disableUser(
   db: Database,
-  { email, accessTokenTtl }: { email: string; accessTokenTtl: number },
+  { email, accessTokenTtl, actorUserId = null }: DisableUserInput,
 ): Promise<{ grants: number; tokens: number } | undefined> {
   return db.transaction(async (tx) => {
     const [user] = await tx
@@ -33,7 +40,7 @@ export async function disableUser(
     for (const { id } of workspaces) {
       await recordAudit(tx, {
         workspaceId: id,
-        actorUserId: null,
+        actorUserId,
         action: 'user.disabled',
         target: user.email,
       });

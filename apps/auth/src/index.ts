@@ -1,6 +1,7 @@
 export { type AuthAppDeps, buildAuthApp } from './app.js';
 export { type AuthConfig, loadAuthConfig, startupWarnings } from './config.js';
-export { disableUser } from './disable-user.js';
+export { type DisableUserInput, disableUser } from './disable-user.js';
 export { endExpiredGrants } from './housekeeping/expired-grants.js';
 export { sweepExpiredRows } from './housekeeping/expired-rows.js';
 export { reapUnusedClients } from './oidc/client-reaper.js';
+export { disableUserCommand, offerOperatorCommands, operatorCommands } from './operator-commands.js';

@@ -2,11 +2,13 @@ import { closeOnSignal, exitOnStartupError } from '@enclavia/config';
 import { openDatabase } from '@enclavia/db';
 import { buildAuthApp } from './app.js';
 import { loadAuthConfig, startupWarnings } from './config.js';
+import { offerOperatorCommands } from './operator-commands.js';
 
 /** The authorization server as a process of its own (see apps/standalone for both in one). */
 async function main() {
   const config = loadAuthConfig();
-  const database = await openDatabase(config.database);
+  const database = await openDatabase({ ...config.database, purpose: 'pnpm --filter @enclavia/auth start' });
+  offerOperatorCommands(database, config);
   const app = await buildAuthApp({
     config,
     db: database.db,

@@ -44,6 +44,16 @@ describe('authorization server configuration', () => {
     });
   });
 
+  it('reads the instance admins as lowercased emails, nobody by default', () => {
+    expect(loadAuthConfig({}).instanceAdmins).toEqual([]);
+    expect(loadAuthConfig({ INSTANCE_ADMINS: ' Root@Example.com, ops@example.com,' }).instanceAdmins).toEqual(
+      ['root@example.com', 'ops@example.com'],
+    );
+    expect(() => loadAuthConfig({ INSTANCE_ADMINS: 'root@example.com, root' })).toThrow(
+      /INSTANCE_ADMINS.1: not an email address/,
+    );
+  });
+
   it('refuses plain http in production', () => {
     expect(() => loadAuthConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_PUBLIC_URL must be https/);
   });

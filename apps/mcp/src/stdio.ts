@@ -1,4 +1,10 @@
-import { type DatabaseHandle, openDatabase, readSecret } from '@enclavia/db';
+import {
+  type DatabaseHandle,
+  DatabaseInUseError,
+  DataDirLockError,
+  openDatabase,
+  readSecret,
+} from '@enclavia/db';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JWK } from 'jose';
 import { startTokenVerification } from './auth/token-verification.js';
@@ -30,7 +36,16 @@ export async function runStdio(config: McpConfig): Promise<{ close(): Promise<vo
       2,
     );
   }
-  const database = await openDatabase(config.database);
+  const database = await openDatabase({
+    ...config.database,
+    purpose: 'enclavia-mcp --transport stdio',
+  }).catch((error) => {
+    // Another process holds the embedded database: the host hears who, in one line.
+    if (error instanceof DatabaseInUseError || error instanceof DataDirLockError) {
+      throw new StdioStartError(error.message, 1);
+    }
+    throw error;
+  });
   const cleanup: Array<() => Promise<void>> = [() => database.close()];
   const close = async () => {
     for (const step of cleanup.reverse()) await step();

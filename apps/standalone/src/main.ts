@@ -1,4 +1,4 @@
-import { startupWarnings } from '@enclavia/auth';
+import { offerOperatorCommands, startupWarnings } from '@enclavia/auth';
 import { closeOnSignal, exitOnStartupError } from '@enclavia/config';
 import { openDatabase } from '@enclavia/db';
 import { loadStandaloneConfig } from './config.js';
@@ -6,7 +6,9 @@ import { startServices } from './start.js';
 
 async function main() {
   const config = loadStandaloneConfig();
-  const database = await openDatabase(config.auth.database);
+  // Before any port is bound: a second `pnpm start` on the same data directory stops here.
+  const database = await openDatabase({ ...config.auth.database, purpose: 'pnpm start' });
+  offerOperatorCommands(database, config.auth);
   const services = await startServices(config, database).catch(async (error) => {
     await database.close();
     throw error;

@@ -22,8 +22,14 @@ export function closeOnSignal(close: () => Promise<void>): void {
   process.once('SIGTERM', stop);
 }
 
-/** The last line of a main: a bad configuration is one clear message, anything else a stack. */
+/**
+ * Errors whose message is all an operator needs: a bad configuration, an embedded database another
+ * process holds. Known by name, because packages/db does not depend on this package.
+ */
+const OPERATOR_ERRORS = new Set(['ConfigError', 'DatabaseInUseError', 'DataDirLockError']);
+
+/** The last line of a main: an operator's error is its message alone, anything else a stack. */
 export function exitOnStartupError(error: unknown): never {
-  console.error(error instanceof Error && error.name === 'ConfigError' ? error.message : error);
+  console.error(error instanceof Error && OPERATOR_ERRORS.has(error.name) ? error.message : error);
   process.exit(1);
 }

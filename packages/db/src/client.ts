@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { type ControlRegistry, lockDataDir } from './data-dir/index.js';
 import * as schema from './schema/index.js';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -17,30 +18,46 @@ export interface DatabaseHandle {
   /** `postgres` for a PostgreSQL server, `pglite` for the embedded database. */
   kind: 'postgres' | 'pglite';
   listen: Listen;
+  /**
+   * Only on an embedded database in a directory, which this process alone holds: the operator
+   * commands it runs for other processes (`runInHolder`).
+   */
+  control?: ControlRegistry;
   close(): Promise<void>;
 }
 
-export type DatabaseOptions =
+export type DatabaseOptions = (
   | { url: string; maxConnections?: number }
   /** `dataDir` undefined means an in-memory database. */
-  | { dataDir: string | undefined };
+  | { dataDir: string | undefined }
+) & {
+  /**
+   * What this process is, e.g. `pnpm start`: told to any other process that would open the same
+   * embedded database. The script's name unless given; unused on PostgreSQL.
+   */
+  purpose?: string;
+};
 
 /** Works from `src/` and from a copy of the package alike. */
 export const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 
-/** Opens the database and applies the committed migrations. */
+/**
+ * Opens the database and applies the committed migrations. An embedded database in a directory is
+ * locked first, before anything touches its files: a second opener gets `DatabaseInUseError`.
+ */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   const handle =
     'url' in options
       ? await openPostgres(options.url, options.maxConnections)
-      : await openPglite(options.dataDir);
+      : await openPglite(options.dataDir, options.purpose ?? basename(process.argv[1] ?? 'node'));
   try {
     await handle.migrate();
   } catch (error) {
     await handle.close();
     throw error;
   }
-  return { db: handle.db, kind: handle.kind, listen: handle.listen, close: handle.close };
+  const { db, kind, listen, control, close } = handle;
+  return { db, kind, listen, control, close };
 }
 
 async function openPostgres(url: string, max = 10) {
@@ -57,6 +74,7 @@ async function openPostgres(url: string, max = 10) {
       const { unlisten } = await client.listen(channel, onMessage);
       return unlisten;
     }) satisfies Listen,
+    control: undefined,
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -74,7 +92,27 @@ function compileWebAssemblyOnce(): void {
   setFlagsFromString('--liftoff-only');
 }
 
-async function openPglite(dataDir: string | undefined) {
+async function openPglite(dataDir: string | undefined, purpose: string) {
+  const lock = dataDir ? await lockDataDir(dataDir, purpose) : undefined;
+  const pglite = await startPglite(dataDir).catch(async (error) => {
+    await lock?.release();
+    throw error;
+  });
+  return {
+    ...pglite,
+    control: lock?.control,
+    // Unlocked only once PGlite has closed and its files are consistent on disk.
+    close: async () => {
+      try {
+        await pglite.close();
+      } finally {
+        await lock?.release();
+      }
+    },
+  };
+}
+
+async function startPglite(dataDir: string | undefined) {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');

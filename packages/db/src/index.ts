@@ -9,6 +9,15 @@ export {
   migrationsFolder,
   openDatabase,
 } from './client.js';
+export {
+  type ControlCommand,
+  type ControlRegistry,
+  DatabaseInUseError,
+  DataDirLockError,
+  type Holder,
+  type HolderAnswer,
+  runInHolder,
+} from './data-dir/index.js';
 export { hashSecret } from './hash.js';
 export { notify } from './notify.js';
 export { createOidcAdapterFactory, type OidcAdapterOptions } from './oidc-adapter.js';

@@ -2,10 +2,11 @@ import type { Database } from '@enclavia/db';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AuthConfig } from '../config.js';
-import { requireUser } from '../session/require-user.js';
+import { isInstanceAdmin } from '../instance-admin/disable.js';
 import { connectedAppsIn } from '../tokens/grants.js';
-import { csrfToken, isValidCsrf } from '../web/csrf.js';
-import { errorPage, type RenderedPage } from '../web/page.js';
+import { csrfToken } from '../web/csrf.js';
+import { errorPage, sendPage } from '../web/page.js';
+import { formCsrf, signInFirst } from '../web/page-guards.js';
 import {
   adminWorkspace,
   adminWorkspacesOf,
@@ -22,7 +23,7 @@ import {
   updatePolicy,
   WorkspaceError,
 } from '../workspaces/index.js';
-import { adminHomePage, auditPage, settingsPage } from './views.js';
+import { adminHomePage, auditPage, notFoundPage, settingsPage } from './views.js';
 
 export interface AdminRoutesOptions {
   config: AuthConfig;
@@ -94,32 +95,11 @@ const policyDone = z.object({
 export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, { config, db }) => {
   const secure = new URL(config.issuer).protocol === 'https:';
   const origin = new URL(config.issuer).origin;
-  const send = (reply: FastifyReply, page: RenderedPage, status = 200) =>
-    reply.status(status).headers(page.headers).send(page.body);
   const params = (request: FastifyRequest) => request.params as { id: string; userId?: string };
   const body = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;
 
-  app.addHook(
-    'preHandler',
-    requireUser(db, (request, reply) =>
-      reply.redirect(`/login?return_to=${encodeURIComponent(request.url)}`, 303),
-    ),
-  );
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST') return;
-    const csrf = body(request).csrf;
-    if (!isValidCsrf(request, typeof csrf === 'string' ? csrf : undefined, origin)) {
-      return send(
-        reply,
-        errorPage(
-          'Request refused',
-          'This form was not submitted from this page (CSRF check failed).',
-          'Reload the page and try again.',
-        ),
-        403,
-      );
-    }
-  });
+  app.addHook('preHandler', signInFirst(db));
+  app.addHook('preHandler', formCsrf(origin));
 
   const settings = async (
     request: FastifyRequest,
@@ -145,7 +125,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
       ...(notice && !error ? { notice } : {}),
       ...(error ? { error } : {}),
     });
-    return send(reply, page, error ? 400 : 200);
+    return sendPage(reply, page, error ? 400 : 200);
   };
   const done = (reply: FastifyReply, workspaceId: string, what: string) =>
     reply.redirect(`/admin/workspaces/${workspaceId}?done=${what}`, 303);
@@ -156,8 +136,9 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
       email: user.email,
       csrf: csrfToken(request, reply, secure),
       workspaces: await adminWorkspacesOf(db, user.id),
+      instanceAdmin: isInstanceAdmin(config, user),
     });
-    return send(reply, page);
+    return sendPage(reply, page);
   });
 
   app.get('/admin/workspaces/:id', async (request, reply) => settings(request, reply, params(request).id));
@@ -235,26 +216,18 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
       workspace,
       events: await listAudit(db, workspace.id),
     });
-    return send(reply, page);
+    return sendPage(reply, page);
   });
 
   app.setErrorHandler(async (error, request, reply) => {
     if (error instanceof WorkspaceError) {
-      if (error.status === 404)
-        return send(
-          reply,
-          errorPage('Not found', 'There is nothing here.', undefined, {
-            href: '/admin',
-            label: 'Your workspaces',
-          }),
-          404,
-        );
+      if (error.status === 404) return sendPage(reply, notFoundPage(), 404);
       // A refused change (last admin, already a member) shows on the page it was made from.
       const workspaceId = params(request).id;
       if (workspaceId) return settings(request, reply, workspaceId, error.message);
     }
     request.log.error({ err: error }, 'admin request failed');
-    return send(
+    return sendPage(
       reply,
       errorPage('Something went wrong', 'The change could not be made.', 'Try again in a moment.'),
       500,

@@ -1,6 +1,6 @@
 import { SCOPE_DESCRIPTIONS, SCOPES } from '@enclavia/contract';
 import { type Html, html } from '../web/html.js';
-import { type RenderedPage, renderPage } from '../web/page.js';
+import { errorPage, type RenderedPage, renderPage } from '../web/page.js';
 import type { WorkspacePolicy } from '../workspaces/index.js';
 
 interface Workspace {
@@ -8,7 +8,8 @@ interface Workspace {
   name: string;
 }
 
-function shell(p: {
+/** An admin page: who is signed in, a way out, the workspace's links if any, the title. */
+export function shell(p: {
   title: string;
   email: string;
   csrf: string;
@@ -28,15 +29,36 @@ ${p.body}`,
   });
 }
 
-export function adminHomePage(p: { email: string; csrf: string; workspaces: Workspace[] }): RenderedPage {
-  const body =
+/** What an admin page answers where there is nothing for this user: the same for every reason. */
+export function notFoundPage(): RenderedPage {
+  return errorPage('Not found', 'There is nothing here.', undefined, {
+    href: '/admin',
+    label: 'Your workspaces',
+  });
+}
+
+export function adminHomePage(p: {
+  email: string;
+  csrf: string;
+  workspaces: Workspace[];
+  instanceAdmin: boolean;
+}): RenderedPage {
+  const list =
     p.workspaces.length === 0
       ? html`<p>You are not an admin of any workspace.</p>`
       : html`<ul>${p.workspaces.map(
           (w) =>
             html`<li><strong>${w.name}</strong>: <a href="/admin/workspaces/${w.id}">Workspace settings</a> · <a href="/admin/workspaces/${w.id}/audit">Audit log</a></li>`,
         )}</ul>`;
-  return shell({ title: 'Workspaces you administer', email: p.email, csrf: p.csrf, body });
+  const instance = p.instanceAdmin
+    ? html`<nav><a href="/admin/users">Users</a> <span class="muted">(instance admin: disable an account)</span></nav>`
+    : '';
+  return shell({
+    title: 'Workspaces you administer',
+    email: p.email,
+    csrf: p.csrf,
+    body: html`${instance}${list}`,
+  });
 }
 
 export interface SettingsView {

@@ -3,7 +3,6 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { workspacesOf } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
-import { requireUser } from '../session/require-user.js';
 import { connectedAppsIn, connectedAppsOf, revokeConnectedApp } from '../tokens/grants.js';
 import {
   createPersonalAccessToken,
@@ -11,7 +10,7 @@ import {
   listPersonalAccessTokens,
   revokePersonalAccessToken,
 } from '../tokens/personal-access-tokens.js';
-import { csrfToken, isValidCsrf } from '../web/csrf.js';
+import { csrfToken } from '../web/csrf.js';
 import {
   adminWorkspace,
   cancelInvitation,
@@ -26,8 +25,8 @@ import {
   removeMember,
   roleInput,
   updatePolicy,
-  WorkspaceError,
 } from '../workspaces/index.js';
+import { apiCsrf, apiSignIn, sendApiError } from './guards.js';
 
 export interface ApiRoutesOptions {
   config: AuthConfig;
@@ -64,24 +63,8 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, { con
   const workspaceOf = async (request: FastifyRequest) =>
     adminWorkspace(db, actor(request), workspaceParams.parse(request.params).id);
 
-  app.addHook(
-    'preHandler',
-    requireUser(db, (_request, reply) =>
-      reply
-        .status(401)
-        .send({ error: 'unauthorized', message: 'Sign in first: open /login in this browser.' }),
-    ),
-  );
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.method === 'GET' || request.method === 'HEAD') return;
-    const header = request.headers['x-csrf-token'];
-    if (!isValidCsrf(request, typeof header === 'string' ? header : undefined, origin)) {
-      return reply.status(403).send({
-        error: 'csrf_failed',
-        message: 'Send the X-CSRF-Token header with the csrf_token from GET /api/v1/session.',
-      });
-    }
-  });
+  app.addHook('preHandler', apiSignIn(db));
+  app.addHook('preHandler', apiCsrf(origin));
 
   app.get('/api/v1/session', async (request, reply) => ({
     user: request.user,
@@ -205,24 +188,5 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, { con
     return reply.status(204).send();
   });
 
-  // The one place errors of this API become responses.
-  app.setErrorHandler((error, request, reply) => {
-    if (error instanceof WorkspaceError)
-      return reply.status(error.status).send({ error: error.code, message: error.message });
-    if (error instanceof z.ZodError) {
-      return reply.status(400).send({
-        error: 'invalid_request',
-        message: error.issues
-          .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-          .join('; '),
-        issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      });
-    }
-    const status = (error as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) {
-      return reply.status(status).send({ error: 'invalid_request', message: (error as Error).message });
-    }
-    request.log.error({ err: error }, 'api request failed');
-    return reply.status(500).send({ error: 'server_error', message: 'Something went wrong.' });
-  });
+  app.setErrorHandler(sendApiError);
 };

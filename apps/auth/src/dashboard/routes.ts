@@ -3,7 +3,6 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { workspacesOf } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
-import { requireUser } from '../session/require-user.js';
 import { connectedAppsIn, connectedAppsOf, revokeConnectedApp } from '../tokens/grants.js';
 import {
   createPersonalAccessToken,
@@ -12,8 +11,9 @@ import {
   listPersonalAccessTokens,
   revokePersonalAccessToken,
 } from '../tokens/personal-access-tokens.js';
-import { csrfToken, isValidCsrf } from '../web/csrf.js';
-import { errorPage, type RenderedPage } from '../web/page.js';
+import { csrfToken } from '../web/csrf.js';
+import { errorPage, sendPage } from '../web/page.js';
+import { formCsrf, signInFirst } from '../web/page-guards.js';
 import { adminWorkspacesOf, WorkspaceError } from '../workspaces/index.js';
 import { dashboardPage } from './views.js';
 
@@ -49,31 +49,10 @@ const tokenForm = z
 export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async (app, { config, db }) => {
   const secure = new URL(config.issuer).protocol === 'https:';
   const origin = new URL(config.issuer).origin;
-  const send = (reply: FastifyReply, page: RenderedPage, status = 200) =>
-    reply.status(status).headers(page.headers).send(page.body);
   const body = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;
 
-  app.addHook(
-    'preHandler',
-    requireUser(db, (request, reply) =>
-      reply.redirect(`/login?return_to=${encodeURIComponent(request.url)}`, 303),
-    ),
-  );
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST') return;
-    const csrf = body(request).csrf;
-    if (!isValidCsrf(request, typeof csrf === 'string' ? csrf : undefined, origin)) {
-      return send(
-        reply,
-        errorPage(
-          'Request refused',
-          'This form was not submitted from this page (CSRF check failed).',
-          'Reload the page and try again.',
-        ),
-        403,
-      );
-    }
-  });
+  app.addHook('preHandler', signInFirst(db));
+  app.addHook('preHandler', formCsrf(origin));
 
   const render = async (
     request: FastifyRequest,
@@ -97,7 +76,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
       ...(notice && !extra.error ? { notice } : {}),
       ...extra,
     });
-    return send(reply, page, status);
+    return sendPage(reply, page, status);
   };
 
   app.get('/dashboard', async (request, reply) => render(request, reply));
@@ -131,7 +110,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
     if (error instanceof WorkspaceError)
       return render(request, reply, { error: error.message }, error.status);
     request.log.error({ err: error }, 'dashboard request failed');
-    return send(
+    return sendPage(
       reply,
       errorPage('Something went wrong', 'The change could not be made.', 'Try again in a moment.'),
       500,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
 import { type Html, html } from './html.js';
 
 const STYLE = `
@@ -73,6 +74,10 @@ export function renderPage(options: { title: string; content: Html; formTargets?
       'cache-control': 'no-store',
     },
   };
+}
+
+export function sendPage(reply: FastifyReply, page: RenderedPage, status = 200): FastifyReply {
+  return reply.status(status).headers(page.headers).send(page.body);
 }
 
 export interface WayBack {

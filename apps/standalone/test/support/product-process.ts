@@ -36,11 +36,27 @@ export interface ProductOptions {
   ports?: { auth: number; mcp: number };
 }
 
-/**
- * Starts the product as `pnpm start` does, in a process of its own (so its memory is its own) on
- * loopback ports of its own, and resolves once both services answer.
- */
-export async function startProductProcess({ dataDir, env = {}, core, ports }: ProductOptions) {
+/** The product's process as spawned, whether or not it comes up. */
+export interface SpawnedProduct {
+  pid: number;
+  issuer: string;
+  mcpUrl: string;
+  ports: { auth: number; mcp: number };
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
+  /** SIGINT, as Ctrl-C; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Runs `pnpm start`'s command in a process of its own on loopback ports of its own. */
+export async function spawnProduct({
+  dataDir,
+  env = {},
+  core,
+  ports,
+}: ProductOptions): Promise<SpawnedProduct> {
   const { auth, mcp } = ports ?? { auth: await freePort(), mcp: await freePort() };
   const issuer = `http://127.0.0.1:${auth}`;
   const mcpUrl = `http://127.0.0.1:${mcp}/mcp`;
@@ -57,7 +73,6 @@ export async function startProductProcess({ dataDir, env = {}, core, ports }: Pr
   };
   const node = [process.execPath, START_SCRIPT];
   const [command, ...args] = core === undefined ? node : ['taskset', '-c', String(core), ...node];
-  const began = performance.now();
   const child = spawn(command!, args, { cwd: REPO, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { stdout: '', stderr: '' };
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -67,21 +82,41 @@ export async function startProductProcess({ dataDir, env = {}, core, ports }: Pr
     output.stderr = (output.stderr + chunk.toString()).slice(-20_000);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const product: ProductProcess = {
+  return {
+    pid: child.pid!,
     issuer,
     mcpUrl,
     ports: { auth, mcp },
-    healthz: `http://127.0.0.1:${mcp}/healthz`,
-    pid: child.pid!,
-    startMs: 0,
-    memory: () => memoryOf(child.pid!),
-    cpuMs: () => cpuMsOf(child.pid!),
     stdout: () => output.stdout,
     stderr: () => output.stderr,
+    exited,
     stop: () => stop(child, exited),
   };
+}
+
+/**
+ * Starts the product as `pnpm start` does, in a process of its own (so its memory is its own) on
+ * loopback ports of its own, and resolves once both services answer.
+ */
+export async function startProductProcess(options: ProductOptions): Promise<ProductProcess> {
+  const began = performance.now();
+  const spawned = await spawnProduct(options);
+  const { pid, issuer, mcpUrl, ports } = spawned;
+  const product: ProductProcess = {
+    issuer,
+    mcpUrl,
+    ports,
+    healthz: `http://127.0.0.1:${ports.mcp}/healthz`,
+    pid,
+    startMs: 0,
+    memory: () => memoryOf(pid),
+    cpuMs: () => cpuMsOf(pid),
+    stdout: spawned.stdout,
+    stderr: spawned.stderr,
+    stop: spawned.stop,
+  };
   try {
-    await untilAnswering(child, [`${issuer}/healthz`, product.healthz], () => output.stderr);
+    await untilAnswering(spawned, [`${issuer}/healthz`, product.healthz]);
   } catch (error) {
     await product.stop();
     throw error;
@@ -90,12 +125,17 @@ export async function startProductProcess({ dataDir, env = {}, core, ports }: Pr
   return product;
 }
 
-async function untilAnswering(child: ChildProcess, urls: string[], stderr: () => string) {
+async function untilAnswering(product: SpawnedProduct, urls: string[]) {
   const deadline = Date.now() + 60_000;
+  let exitCode: number | null | undefined;
+  void product.exited.then((code) => {
+    exitCode = code;
+  });
   for (const url of urls) {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`the product exited (${child.exitCode}):\n${stderr()}`);
-      if (Date.now() > deadline) throw new Error(`the product did not start within 60 s:\n${stderr()}`);
+      if (exitCode !== undefined) throw new Error(`the product exited (${exitCode}):\n${product.stderr()}`);
+      if (Date.now() > deadline)
+        throw new Error(`the product did not start within 60 s:\n${product.stderr()}`);
       const ok = await fetch(url).then(
         (r) => r.ok,
         () => false,
