@@ -247,6 +247,11 @@ describe('a policy change reaches the connections that exist within a second', (
 
 describe('every revocation reaches every MCP server within a second, and is in the audit log', () => {
   /** Connects a client, revokes it the given way, and checks what its user and admins would see. */
+  async function connectedApps(session: ApiSession): Promise<string[]> {
+    const { grants } = await json(session.api('GET', '/api/v1/grants'));
+    return grants.map((g: { clientId: string }) => g.clientId);
+  }
+
   async function revokedBy(
     email: string,
     revoke: (connection: Connection, who: Awaited<ReturnType<typeof admin>>) => Promise<void>,
@@ -258,8 +263,7 @@ describe('every revocation reaches every MCP server within a second, and is in t
     await revoke(connection, who);
     await untilEveryServer(connection.tokens.access_token, 401);
     expect((await json(refresh(connection))).error).toBe('invalid_grant');
-    const { grants } = await json(who.session.api('GET', '/api/v1/grants'));
-    expect(grants.map((g: { clientId: string }) => g.clientId)).not.toContain(connection.clientId);
+    expect(await connectedApps(who.session)).not.toContain(connection.clientId);
     expect(await lastRevocation(who.session, who.workspaceId)).toMatchObject({
       clientId: connection.clientId,
       after: { source },
@@ -294,6 +298,7 @@ describe('every revocation reaches every MCP server within a second, and is in t
     // The access token the first use issued dies too, and so does its refresh token.
     await untilEveryServer(thief.access_token, 401);
     expect((await json(refresh(connection, thief.refresh_token))).error).toBe('invalid_grant');
+    expect(await connectedApps(who.session)).not.toContain(connection.clientId);
     expect(await lastRevocation(who.session, who.workspaceId)).toMatchObject({
       clientId: connection.clientId,
       after: { source: 'refresh_token_reuse' },
@@ -313,6 +318,7 @@ describe('every revocation reaches every MCP server within a second, and is in t
     expect((await json(redeem(code))).error).toBe('invalid_grant');
     await untilEveryServer(first.access_token, 401);
     expect((await json(refresh({ clientId, tokens: first }))).error).toBe('invalid_grant');
+    expect(await connectedApps(who.session)).not.toContain(clientId);
     expect(await lastRevocation(who.session, who.workspaceId)).toMatchObject({
       clientId,
       after: { source: 'code_replay' },
