@@ -45,6 +45,16 @@ const schema = z
     /** The development login (type an email, continue): on outside production unless turned off. */
     AUTH_DEV_LOGIN: booleanFlag.optional(),
     ACCESS_TOKEN_TTL: seconds.default(15 * 60),
+    /**
+     * A used refresh token is accepted again for this long after its first use (copies of one
+     * client refreshing at once); after it, a reuse is theft and revokes the grant. 0: off.
+     */
+    REFRESH_REUSE_GRACE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(300, 'REFRESH_REUSE_GRACE_SECONDS is at most 300: a longer window gives a stolen token that long')
+      .default(30),
     REFRESH_TOKEN_TTL: seconds.default(30 * DAY),
     GRANT_TTL: seconds.default(180 * DAY),
     AUTHORIZATION_CODE_TTL: seconds.default(60),
@@ -103,6 +113,7 @@ export interface AuthConfig {
   housekeeping: { intervalSeconds: number };
   clientReaping: { afterSeconds: number; intervalSeconds: number };
   liveStateResyncSeconds: number;
+  refreshReuseGraceSeconds: number;
   /** Emails of the instance admins, lowercased. */
   instanceAdmins: string[];
   ttl: {
@@ -137,6 +148,7 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     housekeeping: { intervalSeconds: e.HOUSEKEEPING_INTERVAL },
     clientReaping: { afterSeconds: e.CLIENT_REAP_AFTER, intervalSeconds: e.CLIENT_REAP_INTERVAL },
     liveStateResyncSeconds: e.REVOCATION_RESYNC_SECONDS,
+    refreshReuseGraceSeconds: e.REFRESH_REUSE_GRACE_SECONDS,
     instanceAdmins: e.INSTANCE_ADMINS,
     ttl: {
       accessToken: e.ACCESS_TOKEN_TTL,

@@ -15,7 +15,8 @@ import { type ApiSession, signInToDashboard } from './support/web-session.js';
 
 // Every control an admin or the authorization server has, against connections that exist: on
 // PostgreSQL with a second MCP server process beside the in-process one, as replicas run.
-const env = useStack();
+// The reuse grace off, so a reused refresh token is theft at once (refresh-reuse.test.ts has it on).
+const env = useStack({ env: { REFRESH_REUSE_GRACE_SECONDS: '0' } });
 let second: McpProcess | undefined;
 /** Every MCP server of the deployment. */
 let mcpUrls: string[];

@@ -10,7 +10,8 @@ import {
 import { registerClient } from './support/register.js';
 import { useStack } from './support/stack.js';
 
-const env = useStack();
+// Strict single use: the reuse grace off (REFRESH_REUSE_GRACE_SECONDS=0); refresh-reuse.test.ts has it on.
+const env = useStack({ env: { REFRESH_REUSE_GRACE_SECONDS: '0' } });
 const redirectUri = 'http://127.0.0.1:7002/callback';
 
 async function connect(

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from './audit.js';
 import { batched } from './batch.js';
 import type { Database } from './client.js';
@@ -20,8 +20,12 @@ const columns = {
   payload: oidcModels.payload,
   expiresAt: oidcModels.expiresAt,
   consumedAt: oidcModels.consumedAt,
+  // By the database's clock, which also decides a consume (below): app servers' clocks may differ.
+  consumedSecondsAgo: sql<number | null>`extract(epoch from now() - ${oidcModels.consumedAt})::float8`,
 };
-type Row = Pick<typeof oidcModels.$inferSelect, keyof typeof columns>;
+type Row = Pick<typeof oidcModels.$inferSelect, 'model' | 'id' | 'payload' | 'expiresAt' | 'consumedAt'> & {
+  consumedSecondsAgo: number | null;
+};
 type NewRow = typeof oidcModels.$inferInsert & { model: string; id: string };
 
 export interface OidcAdapterOptions {
@@ -34,20 +38,31 @@ export interface OidcAdapterOptions {
    * missed the way an event handler can.
    */
   onGrantDestroyed?: (tx: Executor, grantId: string) => Promise<void>;
+  /**
+   * Seconds after its first use during which a refresh token is accepted again, as if unused: two
+   * copies of one client (Claude Code sessions sharing stored credentials) refresh the same token
+   * at once, and each must get tokens of its own. Later, a used token is theft. 0: no second use.
+   */
+  refreshTokenReuseGraceSeconds?: number;
 }
+
+const REFRESH_TOKEN = 'RefreshToken';
 
 /**
  * oidc-provider's storage adapter (the interface of its `example/my_adapter.js`) on our database.
  * Ids are stored hashed and `jti` (which repeats the id) is left out of the stored payload, so the
  * table holds no usable code, token or session cookie. Of two concurrent `consume`s of one id
- * exactly one wins; the other gets `alreadyConsumed()`.
+ * exactly one wins and the other gets `alreadyConsumed()`; except that a refresh token may be used
+ * again within `refreshTokenReuseGraceSeconds` of its first use, which both uses win.
  *
  * A token request reads the token, its client and its grant, consumes the token and saves the next
  * one: the finds, consumes and saves of concurrent requests are each gathered into one statement
  * (`batched`), because on the embedded database a statement's fixed cost is most of a request's.
  */
 export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptions) {
-  const statements = batchedStatements(db);
+  const graceOf = (model: string) =>
+    model === REFRESH_TOKEN ? (options.refreshTokenReuseGraceSeconds ?? 0) : 0;
+  const statements = batchedStatements(db, graceOf);
   // Ids whose `consume` is in flight: a second consumer of the same id loses at once.
   const consuming = new Set<string>();
 
@@ -89,6 +104,11 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
 
     async consume(id: string): Promise<void> {
       const k = key(this.model, hashSecret(id));
+      if (graceOf(this.model) > 0) {
+        // Concurrent uses of one refresh token within the grace all win: each gets its own branch.
+        if (!(await statements.consume(k))) throw options.alreadyConsumed();
+        return;
+      }
       if (consuming.has(k)) throw options.alreadyConsumed();
       consuming.add(k);
       try {
@@ -132,10 +152,17 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
       // Every model but Client carries its id as `jti`; it was left out at rest. A lookup by uid
       // cannot restore it, which is fine: oidc-provider only reads such a session.
       if (this.model !== 'Client' && id !== undefined) payload.jti = id;
-      if (row.consumedAt) payload.consumed = Math.floor(row.consumedAt.getTime() / 1000);
+      if (row.consumedAt && !withinGrace(row.consumedSecondsAgo, graceOf(this.model))) {
+        payload.consumed = Math.floor(row.consumedAt.getTime() / 1000);
+      }
       return payload;
     }
   };
+}
+
+/** A used token within its grace reads as unused, so oidc-provider rotates it once more. */
+function withinGrace(consumedSecondsAgo: number | null, grace: number): boolean {
+  return grace > 0 && consumedSecondsAgo !== null && consumedSecondsAgo < grace;
 }
 
 /** A row's key in a batch: its model and hashed id. */
@@ -169,16 +196,25 @@ async function perModel(
  * builds it once (building it per call cost more than PGlite running it), and PostgreSQL can keep it
  * prepared.
  */
-function batchedStatements(db: Database) {
+function batchedStatements(db: Database, graceOf: (model: string) => number) {
   const byIds = and(
     eq(oidcModels.model, sql.placeholder('model')),
     sql`${oidcModels.id} = any(${sql.placeholder('ids')}::text::text[])`,
   );
   const findRows = db.select(columns).from(oidcModels).where(byIds).prepare('oidc_find');
+  // The first use is what counts: a use within the grace keeps its time, so the window never slides.
   const consumeRows = db
     .update(oidcModels)
-    .set({ consumedAt: sql`now()` })
-    .where(and(byIds, isNull(oidcModels.consumedAt)))
+    .set({ consumedAt: sql`coalesce(${oidcModels.consumedAt}, now())` })
+    .where(
+      and(
+        byIds,
+        or(
+          isNull(oidcModels.consumedAt),
+          sql`${oidcModels.consumedAt} > now() - make_interval(secs => ${sql.placeholder('grace')}::text::float8)`,
+        ),
+      ),
+    )
     .returning({ id: oidcModels.id })
     .prepare('oidc_consume');
 
@@ -194,7 +230,7 @@ function batchedStatements(db: Database) {
   const consume = batched(async (keys: string[]) => {
     const won = new Map<string, true>();
     await perModel(keys, async (model, hashedIds) => {
-      const rows = await consumeRows.execute({ model, ids: textArray(hashedIds) });
+      const rows = await consumeRows.execute({ model, ids: textArray(hashedIds), grace: graceOf(model) });
       for (const row of rows) won.set(key(model, row.id), true);
     });
     return won;

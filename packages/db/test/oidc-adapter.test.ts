@@ -99,6 +99,31 @@ describe('oidc-provider adapter', () => {
     await expect(tokens.consume('never-saved')).rejects.toBeInstanceOf(AlreadyConsumed);
   });
 
+  it('accepts a refresh token again within the reuse grace, from its first use on, and never a code', async () => {
+    const Graced = createOidcAdapterFactory(handle.db, {
+      alreadyConsumed: () => new AlreadyConsumed('used'),
+      refreshTokenReuseGraceSeconds: 1,
+    });
+    const tokens = new Graced('RefreshToken');
+    await tokens.upsert('grace-rt', { jti: 'grace-rt', grantId: 'g-grace' }, 60);
+    // Copies of one client refreshing at once: every use wins.
+    const first = await Promise.allSettled([tokens.consume('grace-rt'), tokens.consume('grace-rt')]);
+    expect(first.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect((await tokens.find('grace-rt'))?.consumed).toBeUndefined();
+    await tokens.consume('grace-rt');
+
+    // The window runs from the first use, however often the token was used since.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await tokens.find('grace-rt'))?.consumed).toEqual(expect.any(Number));
+    await expect(tokens.consume('grace-rt')).rejects.toBeInstanceOf(AlreadyConsumed);
+
+    const codes = new Graced('AuthorizationCode');
+    await codes.upsert('grace-code', { jti: 'grace-code', grantId: 'g-grace' }, 60);
+    await codes.consume('grace-code');
+    expect((await codes.find('grace-code'))?.consumed).toEqual(expect.any(Number));
+    await expect(codes.consume('grace-code')).rejects.toBeInstanceOf(AlreadyConsumed);
+  });
+
   it('saves over an earlier save, with the uid, grant and user code it is found or revoked by', async () => {
     const codes = new Adapter('DeviceCode');
     await codes.upsert('d-1', { jti: 'd-1', uid: 'u-d1', userCode: 'ABCD-EFGH', grantId: 'g-d1', n: 1 }, 60);

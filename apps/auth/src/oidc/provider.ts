@@ -47,6 +47,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
     adapter: createOidcAdapterFactory(db, {
       alreadyConsumed: () => new errors.InvalidGrant('authorization code or refresh token already used'),
       onGrantDestroyed: revocationByProvider({ accessTokenTtl: config.ttl.accessToken }),
+      refreshTokenReuseGraceSeconds: config.refreshReuseGraceSeconds,
     }),
     jwks: { keys: keys.signing as NonNullable<Configuration['jwks']>['keys'] },
     cookies: { keys: keys.cookie },
