@@ -19,6 +19,14 @@ describe('authorization server configuration', () => {
     expect(() => loadAuthConfig({ HOUSEKEEPING_INTERVAL: '0' })).toThrow(/HOUSEKEEPING_INTERVAL/);
   });
 
+  it('accepts a used refresh token again for 30 s unless told otherwise, never for more than 5 minutes', () => {
+    expect(loadAuthConfig({}).refreshReuseGraceSeconds).toBe(30);
+    expect(loadAuthConfig({ REFRESH_REUSE_GRACE_SECONDS: '0' }).refreshReuseGraceSeconds).toBe(0);
+    expect(() => loadAuthConfig({ REFRESH_REUSE_GRACE_SECONDS: '3600' })).toThrow(
+      /REFRESH_REUSE_GRACE_SECONDS is at most 300/,
+    );
+  });
+
   it('refuses an issuer with a path', () => {
     expect(() => loadAuthConfig({ AUTH_PUBLIC_URL: 'http://localhost:4000/oidc' })).toThrow(/without a path/);
   });
