@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { users, workspaces } from '@enclavia/db';
+import { createTestDatabase, type TestDatabase } from '@enclavia/db/testing';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMcpApp } from '../src/app.js';
 import { bearerChallenge } from '../src/auth/challenge.js';
+import { loadMcpConfig } from '../src/config.js';
+import { AUDIENCE, createTokenSigner, ISSUER } from './token-signer.js';
 
 const resourceMetadata = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp';
 
@@ -21,5 +28,98 @@ describe('WWW-Authenticate challenges', () => {
     ).toBe(
       `Bearer error="invalid_token", error_description="bad x", resource_metadata="${resourceMetadata}", scope="enclaves:read"`,
     );
+  });
+});
+
+/** The MCP server over HTTP, with tokens signed by a stand-in for the authorization server. */
+describe('the challenges the MCP server sends (MCP 2026-07-28 authorization)', () => {
+  let database: TestDatabase;
+  let jwksServer: Server;
+  let app: FastifyInstance;
+  let mcpUrl: string;
+  let readOnly: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const signer = await createTokenSigner();
+    jwksServer = createServer((_req, res) => res.end(JSON.stringify(signer.jwks)));
+    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+    const { port } = jwksServer.address() as { port: number };
+    const config = loadMcpConfig({
+      NODE_ENV: 'test',
+      AUTH_PUBLIC_URL: ISSUER,
+      MCP_PUBLIC_URL: AUDIENCE,
+      AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks`,
+      ENCLAVE_DRIVER: 'none',
+    });
+    app = await buildMcpApp({ config, db: database.db, listen: database.listen });
+    mcpUrl = `${await app.listen({ port: 0, host: '127.0.0.1' })}/mcp`;
+    const [user] = await database.db.insert(users).values({ email: 'ada@example.com' }).returning();
+    const [workspace] = await database.db.insert(workspaces).values({ name: 'Ada' }).returning();
+    readOnly = await signer.sign({
+      userId: user!.id,
+      email: user!.email,
+      workspaceId: workspace!.id,
+      grantId: 'grant-1',
+      scope: 'enclaves:read',
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    jwksServer?.close();
+    await database?.close();
+  });
+
+  const post = (body: unknown, bearer?: string) =>
+    fetch(mcpUrl, {
+      method: 'POST',
+      headers: {
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify(body),
+    });
+  const toolCall = (name: string, id = 1) => ({
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name, arguments: {} },
+  });
+  /** The `scope` parameter of a `WWW-Authenticate: Bearer` challenge. */
+  const challengedScope = (response: Response) =>
+    response.headers.get('www-authenticate')?.match(/scope="([^"]*)"/)?.[1];
+
+  it('never asks for offline_access: refresh tokens are no resource requirement', async () => {
+    const unauthenticated = await post(toolCall('enclave_list'));
+    expect(unauthenticated.status).toBe(401);
+    expect(challengedScope(unauthenticated)).toBe('enclaves:read enclaves:write enclaves:destroy');
+    for (const path of [
+      '/.well-known/oauth-protected-resource/mcp',
+      '/.well-known/oauth-protected-resource',
+    ]) {
+      const metadata = (await (await fetch(new URL(path, mcpUrl))).json()) as { scopes_supported: string[] };
+      expect(metadata.scopes_supported).toEqual(['enclaves:read', 'enclaves:write', 'enclaves:destroy']);
+    }
+  });
+
+  it('names in a 403 only the scope the call needs, not the ones the token holds', async () => {
+    const refused = await post(toolCall('enclave_create'), readOnly);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('www-authenticate')).toBe(
+      `Bearer error="insufficient_scope", error_description="this request needs the enclaves:write scope", resource_metadata="${AUDIENCE.replace('/mcp', '/.well-known/oauth-protected-resource/mcp')}", scope="enclaves:write"`,
+    );
+    expect(await refused.json()).toEqual({
+      error: 'insufficient_scope',
+      error_description: 'this request needs the enclaves:write scope',
+    });
+  });
+
+  it('names every scope a batch needs at once, so one step-up is enough', async () => {
+    const both = await post([toolCall('enclave_destroy', 1), toolCall('enclave_create', 2)], readOnly);
+    expect(both.status).toBe(403);
+    expect(challengedScope(both)).toBe('enclaves:write enclaves:destroy');
+    const withHeld = await post([toolCall('enclave_list', 1), toolCall('enclave_stop', 2)], readOnly);
+    expect(challengedScope(withHeld)).toBe('enclaves:read enclaves:write');
   });
 });
