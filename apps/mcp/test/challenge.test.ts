@@ -1,12 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import { users, workspaces } from '@enclavia/db';
-import { createTestDatabase, type TestDatabase } from '@enclavia/db/testing';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMcpApp } from '../src/app.js';
 import { bearerChallenge } from '../src/auth/challenge.js';
-import { loadMcpConfig } from '../src/config.js';
-import { AUDIENCE, createTokenSigner, ISSUER } from './token-signer.js';
+import { startHttpMcp } from './http-harness.js';
+import { AUDIENCE } from './token-signer.js';
 
 const resourceMetadata = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp';
 
@@ -33,41 +28,17 @@ describe('WWW-Authenticate challenges', () => {
 
 /** The MCP server over HTTP, with tokens signed by a stand-in for the authorization server. */
 describe('the challenges the MCP server sends (MCP 2026-07-28 authorization)', () => {
-  let database: TestDatabase;
-  let jwksServer: Server;
-  let app: FastifyInstance;
+  let bed: Awaited<ReturnType<typeof startHttpMcp>>;
   let mcpUrl: string;
   let readOnly: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const signer = await createTokenSigner();
-    jwksServer = createServer((_req, res) => res.end(JSON.stringify(signer.jwks)));
-    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-    const { port } = jwksServer.address() as { port: number };
-    const config = loadMcpConfig({
-      NODE_ENV: 'test',
-      AUTH_PUBLIC_URL: ISSUER,
-      MCP_PUBLIC_URL: AUDIENCE,
-      AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks`,
-      ENCLAVE_DRIVER: 'none',
-    });
-    app = await buildMcpApp({ config, db: database.db, listen: database.listen });
-    mcpUrl = `${await app.listen({ port: 0, host: '127.0.0.1' })}/mcp`;
-    const [user] = await database.db.insert(users).values({ email: 'ada@example.com' }).returning();
-    const [workspace] = await database.db.insert(workspaces).values({ name: 'Ada' }).returning();
-    readOnly = await signer.sign({
-      userId: user!.id,
-      email: user!.email,
-      workspaceId: workspace!.id,
-      grantId: 'grant-1',
-      scope: 'enclaves:read',
-    });
+    bed = await startHttpMcp();
+    mcpUrl = await bed.serve();
+    readOnly = await bed.token('enclaves:read');
   });
   afterAll(async () => {
-    await app?.close();
-    jwksServer?.close();
-    await database?.close();
+    await bed?.close();
   });
 
   const post = (body: unknown, bearer?: string) =>

@@ -108,8 +108,7 @@ it('Cursor returns to its own scheme: refused until the workspace allows it, the
   await expect.poll(() => page.getByRole('alert').innerText()).toContain('redirect_uri is not allowed');
   expect(handedToApp()).toBeUndefined();
 
-  const allowed = await admin.allowedRedirectUris();
-  expect((await admin.setPolicy({ allowed_redirect_uris: [...allowed, cursorCallback] })).status).toBe(200);
+  expect((await admin.allowRedirectUris([cursorCallback])).status).toBe(200);
 
   const second = await openConsent();
   await page.getByRole('button', { name: 'Approve' }).click();

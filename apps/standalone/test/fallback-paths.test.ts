@@ -1,13 +1,9 @@
-import {
-  exchangeAuthorization,
-  registerClient,
-  startAuthorization,
-} from '@modelcontextprotocol/sdk/client/auth.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { describe, expect, it } from 'vitest';
 import { completeAuthorization } from './support/consent.js';
 import { authorizationRequest, tokenRequest } from './support/flow.js';
 import { callToolOverHttp } from './support/mcp-call.js';
+import { connectWithoutMetadata } from './support/metadata-less-client.js';
 import { useStack } from './support/stack.js';
 
 // Clients that ignore the metadata and use /authorize, /token and /register on the MCP server's
@@ -44,35 +40,10 @@ describe('the MCP origin sends clients that ignore metadata on to the issuer', (
   });
 
   it("the MCP SDK's auth functions register, authorize and exchange the code against the MCP origin", async () => {
-    const server = mcpOrigin();
-    const resource = new URL(env.stack.mcpUrl);
-    // No metadata: the SDK falls back to /register, /authorize and /token on the URL it is given.
-    const client = await registerClient(server, {
-      clientMetadata: {
-        client_name: 'A client without metadata',
-        redirect_uris: [REDIRECT],
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'none',
-      },
-      fetchFn: followingFetch,
-    });
-    const { authorizationUrl, codeVerifier } = await startAuthorization(server, {
-      clientInformation: client,
-      redirectUrl: REDIRECT,
-      resource,
-    });
-    expect(authorizationUrl.origin).toBe(server);
-    const callback = await completeAuthorization(authorizationUrl.href, {
+    const { tokens } = await connectWithoutMetadata(mcpOrigin(), {
+      resource: env.stack.mcpUrl,
       email: 'legacy@example.com',
       redirectUri: REDIRECT,
-    });
-    const tokens = await exchangeAuthorization(server, {
-      clientInformation: client,
-      authorizationCode: callback.searchParams.get('code')!,
-      codeVerifier,
-      redirectUri: REDIRECT,
-      resource,
       fetchFn: followingFetch,
     });
     expect(tokens.refresh_token).toEqual(expect.any(String));

@@ -161,11 +161,8 @@ describe('application_type (MCP 2026-07-28) and the clients that need it', () =>
   it('Cursor authorizes to each of its URIs, its own scheme once the workspace allows it', async () => {
     const email = 'cursor-user@example.com';
     const admin = await personalWorkspaceAdmin(env.stack.issuer, email);
-    const allowed = await admin.allowedRedirectUris();
-    expect(
-      (await admin.setPolicy({ allowed_redirect_uris: [...allowed, ...CURSOR_CALLBACKS.slice(0, 2)] }))
-        .status,
-    ).toBe(200);
+    // The loopback one is allowed already: the defaults list http://localhost/callback.
+    expect((await admin.allowRedirectUris(CURSOR_CALLBACKS.slice(0, 2))).status).toBe(200);
     const { body } = await register(cursorBody());
     for (const redirectUri of CURSOR_CALLBACKS) {
       const { callback, tokens } = await authorizeTo(body.client_id!, redirectUri, email);
@@ -182,14 +179,8 @@ describe('application_type (MCP 2026-07-28) and the clients that need it', () =>
     expect(body.application_type).toBe('native');
     const email = 'vscode-user@example.com';
     const admin = await personalWorkspaceAdmin(env.stack.issuer, email);
-    const allowed = await admin.allowedRedirectUris();
-    expect(
-      (
-        await admin.setPolicy({
-          allowed_redirect_uris: [...allowed, 'http://127.0.0.1/', 'https://vscode.dev/redirect'],
-        })
-      ).status,
-    ).toBe(200);
+    const allowed = await admin.allowRedirectUris(['http://127.0.0.1/', 'https://vscode.dev/redirect']);
+    expect(allowed.status).toBe(200);
     for (const redirectUri of [
       'http://127.0.0.1:33418/',
       'http://127.0.0.1:50123/',

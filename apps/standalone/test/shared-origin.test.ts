@@ -1,13 +1,8 @@
 import { createServer, request, type Server } from 'node:http';
 import { createTestDatabase, type TestDatabase } from '@enclavia/db/testing';
-import {
-  exchangeAuthorization,
-  registerClient,
-  startAuthorization,
-} from '@modelcontextprotocol/sdk/client/auth.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeAuthorization } from './support/consent.js';
 import { callToolOverHttp } from './support/mcp-call.js';
+import { connectWithoutMetadata } from './support/metadata-less-client.js';
 import { freePort, type Stack, startStack } from './support/stack.js';
 
 // Issuer http://host and MCP server http://host/mcp on one origin, behind a path-routing reverse
@@ -54,32 +49,13 @@ afterAll(async () => {
 describe('issuer and MCP server on one origin', () => {
   it('a client that ignores metadata reaches the issuer itself at /register, /authorize and /token', async () => {
     expect(stack.issuer).toBe(origin);
-    const resource = new URL(stack.mcpUrl);
     // The SDK's own fetch, which follows redirects within the origin only: there are none here.
-    const client = await registerClient(origin, {
-      clientMetadata: {
-        client_name: 'A client without metadata',
-        redirect_uris: [REDIRECT],
-        token_endpoint_auth_method: 'none',
-      },
-    });
-    const { authorizationUrl, codeVerifier } = await startAuthorization(origin, {
-      clientInformation: client,
-      redirectUrl: REDIRECT,
-      resource,
-    });
-    const callback = await completeAuthorization(authorizationUrl.href, {
+    const { callback, tokens } = await connectWithoutMetadata(origin, {
+      resource: stack.mcpUrl,
       email: 'one-origin@example.com',
       redirectUri: REDIRECT,
     });
     expect(callback.searchParams.get('iss')).toBe(origin);
-    const tokens = await exchangeAuthorization(origin, {
-      clientInformation: client,
-      authorizationCode: callback.searchParams.get('code')!,
-      codeVerifier,
-      redirectUri: REDIRECT,
-      resource,
-    });
     expect((await callToolOverHttp(stack.mcpUrl, tokens.access_token, 'mcp_whoami')).status).toBe(200);
   });
 

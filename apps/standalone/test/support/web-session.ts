@@ -67,13 +67,14 @@ export async function personalWorkspaceAdmin(issuer: string, email: string) {
   return {
     session,
     workspaceId: workspaces[0]!.id,
-    /** The redirect URIs the workspace allows now. */
-    async allowedRedirectUris(): Promise<string[]> {
+    /** Adds `uris` to the workspace's allowed redirect URIs, as its admin would; the API's answer. */
+    async allowRedirectUris(uris: string[]): Promise<Response> {
       const { policy } = (await (await session.api('GET', policyPath)).json()) as {
         policy: { allowed_redirect_uris: string[] };
       };
-      return policy.allowed_redirect_uris;
+      return session.api('PATCH', policyPath, {
+        allowed_redirect_uris: [...policy.allowed_redirect_uris, ...uris],
+      });
     },
-    setPolicy: (change: Record<string, unknown>) => session.api('PATCH', policyPath, change),
   };
 }
