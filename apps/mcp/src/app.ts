@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { startTokenVerification } from './auth/token-verification.js';
 import type { McpConfig } from './config.js';
 import { startDriver } from './driver.js';
+import { issuerFallbackRoutes } from './routes/issuer-fallbacks.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { protectedResourceRoutes } from './routes/protected-resource.js';
 
@@ -45,6 +46,7 @@ export async function buildMcpApp({
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(protectedResourceRoutes, { config });
+  await app.register(issuerFallbackRoutes, { issuer: config.issuer, resource: config.resource });
   await app.register(mcpRoutes, {
     db,
     driver,

@@ -1,58 +1,27 @@
-import { createServer, type Server } from 'node:http';
-import { users, workspaces } from '@enclavia/db';
-import { createTestDatabase, type TestDatabase } from '@enclavia/db/testing';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildMcpApp } from '../src/app.js';
-import { loadMcpConfig } from '../src/config.js';
 import { fastToolCall } from '../src/routes/fast-tool-call.js';
-import { AUDIENCE, createTokenSigner, ISSUER } from './token-signer.js';
+import { startHttpMcp } from './http-harness.js';
 
 /**
  * The fast `tools/call` path must answer exactly as the SDK's McpServer and transport would: the
  * same requests go to a server with it and one without, and the answers must be the same.
  */
-let database: TestDatabase;
-let jwksServer: Server;
-const apps: Record<'fast' | 'sdk', { app: FastifyInstance; url: string }> = {} as never;
+let bed: Awaited<ReturnType<typeof startHttpMcp>>;
+const urls = {} as Record<'fast' | 'sdk', string>;
 let token: string;
 let readOnlyToken: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  const signer = await createTokenSigner();
-  jwksServer = createServer((_req, res) => res.end(JSON.stringify(signer.jwks)));
-  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-  const { port } = jwksServer.address() as { port: number };
-  const config = loadMcpConfig({
-    NODE_ENV: 'test',
-    AUTH_PUBLIC_URL: ISSUER,
-    MCP_PUBLIC_URL: AUDIENCE,
-    AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks`,
-    ENCLAVE_DRIVER: 'none',
-  });
-  for (const kind of ['fast', 'sdk'] as const) {
-    const app = await buildMcpApp({
-      config,
-      db: database.db,
-      listen: database.listen,
-      fastToolCalls: kind === 'fast',
-    });
-    const address = await app.listen({ port: 0, host: '127.0.0.1' });
-    apps[kind] = { app, url: `${address}/mcp` };
-  }
-  const [user] = await database.db.insert(users).values({ email: 'ada@example.com' }).returning();
-  const [workspace] = await database.db.insert(workspaces).values({ name: 'Ada' }).returning();
-  const claims = { userId: user!.id, email: user!.email, workspaceId: workspace!.id, grantId: 'grant-1' };
-  token = await signer.sign({ ...claims, scope: 'enclaves:read enclaves:write enclaves:destroy' });
-  readOnlyToken = await signer.sign({ ...claims, scope: 'enclaves:read' });
+  bed = await startHttpMcp();
+  for (const kind of ['fast', 'sdk'] as const)
+    urls[kind] = await bed.serve({ fastToolCalls: kind === 'fast' });
+  token = await bed.token('enclaves:read enclaves:write enclaves:destroy');
+  readOnlyToken = await bed.token('enclaves:read');
   await post('sdk', call('enclave_create', { image: 'ghcr.io/acme/api:1.4.2', name: 'web' }));
 });
 
 afterAll(async () => {
-  for (const { app } of Object.values(apps)) await app?.close();
-  jwksServer?.close();
-  await database?.close();
+  await bed?.close();
 });
 
 function call(name: string, args?: unknown, id: unknown = 1) {
@@ -69,7 +38,7 @@ async function post(
   body: unknown,
   options: { bearer?: string; headers?: Record<string, string> } = {},
 ) {
-  const response = await fetch(apps[kind].url, {
+  const response = await fetch(urls[kind], {
     method: 'POST',
     headers: {
       authorization: `Bearer ${options.bearer ?? token}`,

@@ -66,10 +66,24 @@ describe('the admin API', () => {
     expect(Object.keys(events[0].after)).toEqual(['scope_ceiling']);
   });
 
+  it("takes an app's own scheme as an allowed redirect URI, exactly as written", async () => {
+    const cursor = 'cursor://anysphere.cursor-mcp/oauth/callback';
+    const changed = await alice.api('PATCH', `/api/v1/workspaces/${aliceWs}/policy`, {
+      allowed_redirect_uris: [cursor, 'https://claude.ai/api/mcp/auth_callback'],
+    });
+    expect(changed.status).toBe(200);
+    expect((await json(changed)).policy.allowed_redirect_uris).toEqual([
+      cursor,
+      'https://claude.ai/api/mcp/auth_callback',
+    ]);
+  });
+
   describe('refuses bad input with a message that says what is wrong', () => {
     it.each([
       [{ allowed_redirect_uris: ['not a uri'] }, '"not a uri" is not a valid URI'],
-      [{ allowed_redirect_uris: ['http://evil.example/cb'] }, 'must be https, or http on localhost'],
+      [{ allowed_redirect_uris: ['http://evil.example/cb'] }, 'http is only for localhost'],
+      [{ allowed_redirect_uris: ['javascript:alert(1)'] }, 'the javascript: scheme cannot be a redirect URI'],
+      [{ allowed_redirect_uris: ['data:text/html,x'] }, 'the data: scheme cannot be a redirect URI'],
       [{ allowed_redirect_uris: ['https://app.example/cb#x'] }, 'must not have a fragment'],
       [{ allowed_client_ids: ['has space'] }, 'contains whitespace'],
       [{ allowed_client_ids: ['http://insecure.example/client.json'] }, 'must be https'],

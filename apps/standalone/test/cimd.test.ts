@@ -52,6 +52,16 @@ beforeAll(async () => {
     client_id: docUrl('/good.json'),
     client_name: 'Metadata Client',
   }));
+  const cursorApp = (path: string, extra: Record<string, unknown> = {}) =>
+    documents.set(path, () => ({
+      ...base,
+      client_id: docUrl(path),
+      client_name: 'An app with its own scheme',
+      redirect_uris: ['cursor://anysphere.cursor-mcp/oauth/callback', redirectUri],
+      ...extra,
+    }));
+  cursorApp('/app.json');
+  cursorApp('/app-says-web.json', { application_type: 'web' });
   documents.set('/mismatch.json', () => ({ ...base, client_id: docUrl('/other.json'), client_name: 'Liar' }));
   documents.set('/big.json', () => ({
     ...base,
@@ -96,6 +106,16 @@ describe('client ID metadata documents', () => {
     expect(callback.searchParams.get('code')).toBeTruthy();
     expect((await authorize(docUrl('/good.json'))).status).toBe(303);
     expect(hits.get('/good.json')).toBe(1);
+  });
+
+  it('may name an app scheme: native when they do not say, refused when they say web', async () => {
+    const app = await authorize(docUrl('/app.json'), 'cursor://anysphere.cursor-mcp/oauth/callback');
+    expect(app.status).toBe(303);
+    expect(app.location).toMatch(/^\/interaction\//);
+    const web = await authorize(docUrl('/app-says-web.json'), 'cursor://anysphere.cursor-mcp/oauth/callback');
+    expect(web.status).toBe(400);
+    expect(web.location).toBeNull();
+    expect(web.text).toContain('private-use scheme cursor:');
   });
 
   it('are refused when their client_id is not their own URL', async () => {

@@ -1,4 +1,7 @@
+import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { launchBrowser } from './support/browser.js';
+import { registerClient } from './support/register.js';
 import { useStack } from './support/stack.js';
 
 const env = useStack();
@@ -36,6 +39,81 @@ describe('CORS at the authorization server, for browser clients like MCP Inspect
     });
     expect(registration.status).toBe(201);
     expect(registration.headers.get('access-control-allow-origin')).toBe('*');
+  });
+});
+
+describe('CORS at the MCP origin’s fallbacks to the issuer, as at the issuer', () => {
+  const mcpOrigin = () => new URL(env.stack.mcpUrl).origin;
+  const corsHeaders = (response: Response) =>
+    Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('access-control-')));
+
+  it.each(['/token', '/register'])('answers the preflight of %s as the issuer does', async (path) => {
+    const atIssuer = await preflight(`${env.stack.issuer}${path}`, 'POST', 'content-type, authorization');
+    const atMcp = await preflight(`${mcpOrigin()}${path}`, 'POST', 'content-type, authorization');
+    expect(atMcp.status).toBe(204);
+    expect(corsHeaders(atIssuer)['access-control-allow-origin']).toBeTruthy();
+    expect(corsHeaders(atMcp)).toEqual(corsHeaders(atIssuer));
+  });
+
+  it.each([
+    ['/token', INSPECTOR],
+    ['/register', '*'],
+  ])('lets a browser follow the 308 of %s', async (path, allowed) => {
+    const response = await fetch(`${mcpOrigin()}${path}`, {
+      method: 'POST',
+      headers: { origin: INSPECTOR, 'content-type': 'application/json' },
+      body: '{}',
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(308);
+    expect(response.headers.get('access-control-allow-origin')).toBe(allowed);
+  });
+});
+
+describe('a web page that ignores metadata and calls the MCP origin, in Chromium', () => {
+  it('registers through its /register; its /token reaches the issuer as origin null, which refuses', async () => {
+    const site = createServer((_request, response) => response.end('<!doctype html><title>app</title>'));
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const siteOrigin = `http://localhost:${(site.address() as { port: number }).port}`;
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(siteOrigin);
+      /** A POST from the page, as a browser client sends it; the status it could read, or the failure. */
+      const post = (url: string, contentType: string, body: string) =>
+        page.evaluate(
+          async ([u, type, b]) => {
+            try {
+              const r = await fetch(u!, { method: 'POST', headers: { 'content-type': type! }, body: b! });
+              return `${r.status} ${r.url}`;
+            } catch (error) {
+              return String(error);
+            }
+          },
+          [url, contentType, body],
+        );
+      const mcpOrigin = new URL(env.stack.mcpUrl).origin;
+      const registration = JSON.stringify({
+        redirect_uris: [`${siteOrigin}/callback`],
+        token_endpoint_auth_method: 'none',
+      });
+      // JSON needs a preflight at the MCP origin, then one at the issuer after the 308.
+      expect(await post(`${mcpOrigin}/register`, 'application/json', registration)).toBe(
+        `201 ${env.stack.issuer}/register`,
+      );
+
+      const { client_id } = await registerClient(env.stack.issuer, `${siteOrigin}/callback`);
+      const exchange = `grant_type=authorization_code&client_id=${client_id}&code=unknown&code_verifier=${'v'.repeat(43)}&redirect_uri=${siteOrigin}/callback`;
+      const form = 'application/x-www-form-urlencoded';
+      // At the issuer the page's origin is one of the client's redirect origins: it reads the error.
+      expect(await post(`${env.stack.issuer}/token`, form, exchange)).toBe(`400 ${env.stack.issuer}/token`);
+      // Redirected from another origin, the browser sends Origin: null, which no client has:
+      // docs/clients.md tells browser clients to use the metadata's token_endpoint.
+      expect(await post(`${mcpOrigin}/token`, form, exchange)).toMatch(/^TypeError: Failed to fetch/);
+    } finally {
+      await browser.close();
+      site.close();
+    }
   });
 });
 

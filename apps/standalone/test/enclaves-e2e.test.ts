@@ -89,7 +89,7 @@ describe('enclaves through MCP', () => {
     await Promise.all([alice.client.close(), bob.client.close()]);
   });
 
-  it('answers a call outside the token’s scopes with 403 insufficient_scope and the scope it needs', async () => {
+  it('answers a call outside the token’s scopes with 403 insufficient_scope and only the scope it needs', async () => {
     const { client, provider } = await connect('reader@example.com', ['enclaves:write', 'enclaves:destroy']);
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
@@ -108,7 +108,7 @@ describe('enclaves through MCP', () => {
     );
     expect(response.status).toBe(403);
     expect(response.headers.get('www-authenticate')).toMatch(
-      /^Bearer error="insufficient_scope", error_description="[^"]+", resource_metadata="[^"]+", scope="enclaves:read enclaves:write"$/,
+      /^Bearer error="insufficient_scope", error_description="[^"]+", resource_metadata="[^"]+", scope="enclaves:write"$/,
     );
     await client.close();
   });

@@ -57,17 +57,24 @@ describe('the MCP SDK client, through OAuth, to a tool', () => {
       '/.well-known/oauth-protected-resource/mcp',
       '/.well-known/oauth-protected-resource',
     ]) {
-      const prm = await (await fetch(new URL(path, env.stack.mcpUrl))).json();
+      const prm = (await (await fetch(new URL(path, env.stack.mcpUrl))).json()) as Record<string, unknown>;
       expect(prm).toMatchObject({ resource: env.stack.mcpUrl, authorization_servers: [env.stack.issuer] });
+      // MCP 2026-07-28: refresh tokens are no resource requirement, so never asked for here.
+      expect(prm.scopes_supported).toEqual(['enclaves:read', 'enclaves:write', 'enclaves:destroy']);
     }
-    const metadata = await (await fetch(`${env.stack.issuer}/.well-known/oauth-authorization-server`)).json();
+    const metadata = (await (
+      await fetch(`${env.stack.issuer}/.well-known/oauth-authorization-server`)
+    ).json()) as Record<string, unknown>;
     expect(metadata).toMatchObject({
       issuer: env.stack.issuer,
       authorization_endpoint: `${env.stack.issuer}/authorize`,
       token_endpoint: `${env.stack.issuer}/token`,
       registration_endpoint: `${env.stack.issuer}/register`,
       code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
     });
+    // The authorization server's metadata is where offline_access may appear.
+    expect(metadata.scopes_supported).toContain('offline_access');
   });
 
   it("shows each user only their own workspace's enclaves", async () => {

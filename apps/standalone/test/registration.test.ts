@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { authorizationCodeFlow, decodeJwt, type TokenResponse } from './support/flow.js';
+import { authorizationCode, authorizationCodeFlow, decodeJwt, type TokenResponse } from './support/flow.js';
 import { useStack } from './support/stack.js';
+import { personalWorkspaceAdmin } from './support/web-session.js';
 
 const env = useStack();
 
@@ -84,13 +85,150 @@ describe('registration of each real client, as it sends it today', () => {
   });
 });
 
-describe('redirect URIs must be https or loopback http', () => {
+const CURSOR_CALLBACKS = [
+  'cursor://anysphere.cursor-mcp/oauth/callback',
+  'https://www.cursor.com/agents/mcp/oauth/callback',
+  'http://localhost:8787/callback',
+];
+
+/** Cursor's registration: three redirect URIs, one of them its own scheme. */
+const cursorBody = (extra: Record<string, unknown> = {}) => ({
+  client_name: 'Cursor',
+  redirect_uris: CURSOR_CALLBACKS,
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  token_endpoint_auth_method: 'none',
+  ...extra,
+});
+
+/** VS Code's registration, as `fetchDynamicRegistration` builds it (src/vs/base/common/oauth.ts). */
+const VSCODE_BODY = {
+  client_name: 'Visual Studio Code',
+  client_uri: 'https://code.visualstudio.com',
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  redirect_uris: [
+    'https://insiders.vscode.dev/redirect',
+    'https://vscode.dev/redirect',
+    'http://127.0.0.1/',
+    'http://127.0.0.1:33418/',
+  ],
+  scope: 'enclaves:read enclaves:write enclaves:destroy',
+  token_endpoint_auth_method: 'none',
+  application_type: 'native',
+};
+
+/** Authorizes `clientId` for `email` to `redirectUri` and redeems the code; the callback and tokens. */
+async function authorizeTo(clientId: string, redirectUri: string, email: string) {
+  const { code, redeem, callback } = await authorizationCode(
+    env.stack.issuer,
+    { clientId },
+    { redirectUri, email, resource: env.stack.mcpUrl },
+  );
+  const response = await redeem(code);
+  expect(response.status, redirectUri).toBe(200);
+  return { callback, tokens: (await response.json()) as TokenResponse };
+}
+
+describe('application_type (MCP 2026-07-28) and the clients that need it', () => {
   it.each([
-    ['plain http on a public host', 'http://evil.example.com/cb'],
-    ['a custom scheme', 'cursor://anysphere.cursor-retrieval/oauth/callback'],
-    ['javascript:', 'javascript:alert(1)'],
-  ])('refuses %s', async (_name, uri) => {
-    const { status, body } = await register({ redirect_uris: [uri], token_endpoint_auth_method: 'none' });
+    ['application_type native', { application_type: 'native' }],
+    ['no application_type', {}],
+  ])("Cursor's three redirect URIs register with %s, as a native app", async (_name, extra) => {
+    const { status, body } = await register(cursorBody(extra));
+    expect(status).toBe(201);
+    expect(body).toMatchObject({ application_type: 'native', redirect_uris: CURSOR_CALLBACKS });
+  });
+
+  it("refuses Cursor's redirect URIs from a client that says it is web, and says why", async () => {
+    const { status, body } = await register(cursorBody({ application_type: 'web' }));
+    expect(status).toBe(400);
+    expect(body.error).toBe('invalid_redirect_uri');
+    expect(body.error_description).toContain('cursor://anysphere.cursor-mcp/oauth/callback');
+    expect(body.error_description).toContain('application_type "native"');
+  });
+
+  it('keeps a client that says web on https and loopback web', async () => {
+    const { status, body } = await register({
+      application_type: 'web',
+      redirect_uris: ['http://localhost:6274/oauth/callback', CLAUDE_CALLBACK],
+      token_endpoint_auth_method: 'none',
+    });
+    expect(status).toBe(201);
+    expect(body.application_type).toBe('web');
+  });
+
+  it('Cursor authorizes to each of its URIs, its own scheme once the workspace allows it', async () => {
+    const email = 'cursor-user@example.com';
+    const admin = await personalWorkspaceAdmin(env.stack.issuer, email);
+    // The loopback one is allowed already: the defaults list http://localhost/callback.
+    expect((await admin.allowRedirectUris(CURSOR_CALLBACKS.slice(0, 2))).status).toBe(200);
+    const { body } = await register(cursorBody());
+    for (const redirectUri of CURSOR_CALLBACKS) {
+      const { callback, tokens } = await authorizeTo(body.client_id!, redirectUri, email);
+      expect(callback.href.startsWith(`${redirectUri}?`)).toBe(true);
+      // RFC 9207: the issuer comes back with the code, to an app's scheme as to https.
+      expect(callback.searchParams.get('iss')).toBe(env.stack.issuer);
+      expect(decodeJwt(tokens.access_token).payload.client_id).toBe(body.client_id);
+    }
+  });
+
+  it("VS Code's registration registers, and authorizes on loopback and at vscode.dev", async () => {
+    const { status, body } = await register(VSCODE_BODY);
+    expect(status).toBe(201);
+    expect(body.application_type).toBe('native');
+    const email = 'vscode-user@example.com';
+    const admin = await personalWorkspaceAdmin(env.stack.issuer, email);
+    const allowed = await admin.allowRedirectUris(['http://127.0.0.1/', 'https://vscode.dev/redirect']);
+    expect(allowed.status).toBe(200);
+    for (const redirectUri of [
+      'http://127.0.0.1:33418/',
+      'http://127.0.0.1:50123/',
+      'https://vscode.dev/redirect',
+    ]) {
+      const { tokens } = await authorizeTo(body.client_id!, redirectUri, email);
+      expect(tokens.refresh_token).toEqual(expect.any(String));
+    }
+  });
+});
+
+describe('redirect URIs must be https, loopback http or, for native apps, an app scheme', () => {
+  it.each([
+    ['plain http on a public host', 'http://evil.example.com/cb', {}],
+    ['http on a public host, its scheme in capitals', 'HTTP://evil.example.com/cb', {}],
+    [
+      'a custom scheme on a web client',
+      'cursor://anysphere.cursor-mcp/oauth/callback',
+      { application_type: 'web' },
+    ],
+    ['javascript:', 'javascript:alert(1)', {}],
+  ])('refuses %s', async (_name, uri, extra) => {
+    const { status, body } = await register({
+      redirect_uris: [uri],
+      token_endpoint_auth_method: 'none',
+      ...extra,
+    });
+    expect(status).toBe(400);
+    expect(body.error).toBe('invalid_redirect_uri');
+  });
+
+  it.each([
+    'javascript:alert(1)',
+    'JavaScript:alert(1)',
+    'java\tscript:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'file:///etc/passwd',
+    'vbscript:msgbox(1)',
+    'blob:https://evil.example/0b8f',
+    'about:blank',
+    'HTTP://evil.example.com/cb',
+    'https://localhost:8443/callback',
+  ])('refuses %j even for a native app', async (uri) => {
+    const { status, body } = await register({
+      application_type: 'native',
+      redirect_uris: ['http://localhost:8787/callback', uri],
+      token_endpoint_auth_method: 'none',
+    });
     expect(status).toBe(400);
     expect(body.error).toBe('invalid_redirect_uri');
   });

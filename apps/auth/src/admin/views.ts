@@ -91,7 +91,7 @@ ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
   <label><input type="checkbox" name="mcp_enabled" value="on"${p.policy.mcpEnabled ? html` checked` : ''}> MCP integration enabled</label>
   <label for="allowed_redirect_uris">Allowed redirect URIs</label>
   <textarea id="allowed_redirect_uris" name="allowed_redirect_uris" rows="5">${p.policy.allowedRedirectUris.join('\n')}</textarea>
-  <p class="muted">One per line. A loopback entry (localhost, 127.0.0.1, [::1]) matches any port.</p>
+  <p class="muted">One per line: https, http on loopback, or an app's own scheme (<code>cursor://anysphere.cursor-mcp/oauth/callback</code>). A loopback entry (localhost, 127.0.0.1, [::1]) matches any port; every other entry matches exactly.</p>
   <label for="allowed_client_ids">Allowed OAuth client IDs</label>
   <textarea id="allowed_client_ids" name="allowed_client_ids" rows="3">${p.policy.allowedClientIds.join('\n')}</textarea>
   <p class="muted">One per line; empty allows any client. Registered client IDs or client ID metadata document URLs.</p>

@@ -1,6 +1,7 @@
 import { AUDIT_SCOPE, SCOPE_DESCRIPTIONS, type Scope } from '@enclavia/contract';
 import type { WorkspaceChoice } from '../accounts.js';
-import { html } from '../web/html.js';
+import { redirectKind } from '../oidc/redirect-uris.js';
+import { type Html, html } from '../web/html.js';
 import { type RenderedPage, renderPage } from '../web/page.js';
 import { type SignInOption, signInPage } from '../web/sign-in.js';
 
@@ -44,10 +45,38 @@ export interface ConsentView {
   error?: string;
 }
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** Where approving sends the browser: how the page names it, and what CSP `form-action` must allow. */
+export interface ReturnTarget {
+  sentence: Html;
+  warning?: Html;
+  formAction: string;
+}
 
-export function isLoopback(url: URL): boolean {
-  return LOOPBACK.has(url.hostname);
+export function returnTarget(redirectUri: URL): ReturnTarget {
+  const host = redirectUri.host;
+  switch (redirectKind(redirectUri)) {
+    case 'loopback':
+      return {
+        sentence: html`You will be sent back to <strong>${host}</strong>.`,
+        warning: html`This app runs on your own computer (${host}). Approve only if you just started it yourself.`,
+        formAction: redirectUri.origin,
+      };
+    case 'app': {
+      const scheme = redirectUri.protocol;
+      return {
+        sentence: html`You will be sent back to the app on this device that opens <strong>${scheme}</strong> links.`,
+        warning: html`This app runs on your own computer, where any app can claim ${scheme} links. Approve only if you just started it yourself.`,
+        // Chromium follows a redirect to an app's scheme after a form post only when `form-action`
+        // names the scheme itself: a host source never matches a non-web URL.
+        formAction: scheme,
+      };
+    }
+    default:
+      return {
+        sentence: html`You will be sent back to <strong>${host}</strong>.`,
+        formAction: redirectUri.origin,
+      };
+  }
 }
 
 export function consentPage(p: ConsentView): RenderedPage {
@@ -57,20 +86,16 @@ export function consentPage(p: ConsentView): RenderedPage {
       ? html`<label for="workspace">Workspace</label>
 <select id="workspace" name="workspace">${p.workspaces.map((w) => html`<option value="${w.id}">${w.name}</option>`)}</select>`
       : html`<p>Workspace: <strong>${only?.name}</strong></p><input type="hidden" name="workspace" value="${only?.id}">`;
-  const host = p.redirectUri.host;
+  const target = returnTarget(p.redirectUri);
   return renderPage({
     title: 'Approve access',
     // The answer to this form redirects to the client, which CSP `form-action` must allow.
-    formTargets: [p.redirectUri.origin],
+    formTargets: [target.formAction],
     content: html`<h1>Connect ${p.client.name}?</h1>
 <p><strong>${p.client.name}</strong> wants to manage enclaves as <strong>${p.email}</strong>.</p>
 <p class="muted">Client ID <code>${p.client.id}</code></p>
-<p>You will be sent back to <strong>${host}</strong>.</p>
-${
-  isLoopback(p.redirectUri)
-    ? html`<p class="warning" role="note">This app runs on your own computer (${host}). Approve only if you just started it yourself.</p>`
-    : ''
-}
+<p>${target.sentence}</p>
+${target.warning ? html`<p class="warning" role="note">${target.warning}</p>` : ''}
 ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
 <form method="post" action="/interaction/${p.uid}/consent">
   <input type="hidden" name="csrf" value="${p.csrf}">

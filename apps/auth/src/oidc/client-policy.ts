@@ -1,39 +1,88 @@
-import type { Configuration, Provider } from 'oidc-provider';
+import type { ClientMetadata, Configuration, Provider } from 'oidc-provider';
 import { errors } from 'oidc-provider';
+import { z } from 'zod';
+import { isLoopbackHost, loopbackMatch, parseRedirectUri, type RedirectKind } from './redirect-uris.js';
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+type ApplicationType = 'native' | 'web';
 
-function isLoopbackHttp(url: URL): boolean {
-  return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
-}
+/**
+ * What oidc-provider fills in for a client that sends no `application_type`, before our validator
+ * runs: `null` instead of its `web`, so the validator can tell "not sent" from "web" and decide.
+ */
+export const APPLICATION_TYPE_UNSENT = { application_type: null } as unknown as Pick<
+  ClientMetadata,
+  'application_type'
+>;
+
+/** `null` (or absent) is "not sent": see APPLICATION_TYPE_UNSENT. */
+const declaredApplicationType = z.enum(['native', 'web']).nullish();
+const uriList = z.array(z.string());
 
 /**
  * The MCP rules for every client, registered, fetched (CIMD) or built in. oidc-provider calls the
- * validator once per listed property, so one synthetic property makes it run once per client.
+ * validator once per listed property, so one synthetic property makes it run once per client; it
+ * runs before oidc-provider's own checks, so a bad redirect URI is our `invalid_redirect_uri` with
+ * our reason rather than its generic `invalid_client_metadata`.
  */
 export const clientMetadataPolicy: NonNullable<Configuration['extraClientMetadata']> = {
   properties: ['urn:enclavia:policy'],
   validator(_ctx, key, _value, metadata) {
     if (key !== 'urn:enclavia:policy') return;
-    const uris = (metadata.redirect_uris ?? []) as string[];
-    for (const uri of uris) {
-      const url = URL.parse(uri);
-      if (!url || !(url.protocol === 'https:' || isLoopbackHttp(url))) {
-        throw new errors.InvalidRedirectUri(
-          'redirect_uris must be https, or http on localhost, 127.0.0.1 or [::1]',
-        );
-      }
+    const declared = declaredApplicationType.safeParse(metadata.application_type);
+    if (!declared.success) {
+      throw new errors.InvalidClientMetadata('application_type must be "native" or "web"');
     }
-    // A client redirecting only to loopback runs on the user's machine: native (RFC 8252), which
-    // lets its redirect URI use whatever port it listens on today.
-    if (uris.length > 0 && uris.every((u) => isLoopbackHttp(new URL(u))))
-      metadata.application_type = 'native';
+    const uris = uriList.safeParse(metadata.redirect_uris ?? []);
+    // Malformed redirect_uris are oidc-provider's to describe.
+    metadata.application_type = uris.success
+      ? checkRedirectUris(uris.data, declared.data ?? undefined)
+      : (declared.data ?? 'web');
     // A registered scope would later restrict what the client may ask for, and real clients
     // register scopes we do not define (`claudeai`, `openid email profile`): what a client gets is
     // decided at authorization and consent instead.
     delete metadata.scope;
   },
 };
+
+/** Refuses what no client may redirect to, and returns the application type the URIs fit. */
+function checkRedirectUris(uris: string[], declared: ApplicationType | undefined): ApplicationType {
+  const parsed = uris.map((uri) => {
+    const result = parseRedirectUri(uri);
+    if ('problem' in result) throw redirectUriRefused(result.problem);
+    return { uri, ...result };
+  });
+  const type = declared ?? inferApplicationType(parsed.map((p) => p.kind));
+  for (const { uri, url, kind } of parsed) {
+    if (type === 'web' && kind === 'app') {
+      throw redirectUriRefused(
+        `"${uri}" uses the private-use scheme ${url.protocol}, which only an app on the user's device can receive: a web client must redirect to https (or http on loopback); an app registers with application_type "native"`,
+      );
+    }
+    // RFC 8252 §7.3: a native app on loopback listens on plain http; oidc-provider refuses this too.
+    if (type === 'native' && kind === 'web' && isLoopbackHost(url)) {
+      throw redirectUriRefused(
+        `"${uri}": a native client on loopback listens over http, as http://127.0.0.1:<port>/…`,
+      );
+    }
+  }
+  return type;
+}
+
+/** oidc-provider's `invalid_redirect_uri` has a fixed description; ours says what is wrong. */
+function redirectUriRefused(reason: string): InstanceType<typeof errors.InvalidRedirectUri> {
+  return Object.assign(new errors.InvalidRedirectUri(), { error_description: reason });
+}
+
+/**
+ * A client that does not say: one with an app's own scheme is native (a web client cannot have
+ * one), and so is one redirecting only to loopback (it runs on the user's machine, RFC 8252); any
+ * other is web, as OpenID Connect Registration defaults.
+ */
+function inferApplicationType(kinds: RedirectKind[]): ApplicationType {
+  if (kinds.includes('app')) return 'native';
+  if (kinds.length > 0 && kinds.every((k) => k === 'loopback')) return 'native';
+  return 'web';
+}
 
 /**
  * Loopback redirect URIs match on any port, and `localhost`, `127.0.0.1` and `[::1]` are one
@@ -49,14 +98,4 @@ export function widenLoopbackRedirects(provider: Provider): void {
   ) {
     return exact.call(this, value) || loopbackMatch(value, this.redirectUris ?? []);
   };
-}
-
-export function loopbackMatch(value: string, registered: readonly string[]): boolean {
-  const url = URL.parse(value);
-  if (!url || !isLoopbackHttp(url)) return false;
-  const key = (u: URL) => `${u.pathname}${u.search}`;
-  return registered.some((r) => {
-    const allowed = URL.parse(r);
-    return allowed !== null && isLoopbackHttp(allowed) && key(allowed) === key(url);
-  });
 }

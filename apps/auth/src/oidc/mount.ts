@@ -1,3 +1,4 @@
+import { REGISTRATION_PREFLIGHT_HEADERS } from '@enclavia/contract';
 import type { FastifyInstance } from 'fastify';
 import type { Provider } from 'oidc-provider';
 import { createRateLimiter } from '../web/rate-limit.js';
@@ -38,14 +39,7 @@ export function mountProvider(
       // Open registration carries no cookies, so any origin may call it.
       reply.raw.setHeader('access-control-allow-origin', '*');
       if (request.method === 'OPTIONS') {
-        return reply
-          .status(204)
-          .headers({
-            'access-control-allow-methods': 'POST, OPTIONS',
-            'access-control-allow-headers': 'Content-Type, Authorization',
-            'access-control-max-age': '600',
-          })
-          .send();
+        return reply.status(204).headers(REGISTRATION_PREFLIGHT_HEADERS).send();
       }
       if (request.method === 'POST') {
         const verdict = takeRegistration(request.ip);

@@ -11,7 +11,7 @@ import {
 import { grantIdentities, usersById } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
 import { errorPage } from '../web/page.js';
-import { clientMetadataPolicy, widenLoopbackRedirects } from './client-policy.js';
+import { APPLICATION_TYPE_UNSENT, clientMetadataPolicy, widenLoopbackRedirects } from './client-policy.js';
 import { grantPolicies } from './grant-policy.js';
 import type { ServerKeys } from './keys.js';
 import { KNOWN_CIMD_CLIENTS } from './known-clients.js';
@@ -62,6 +62,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: ACCESS_TOKEN_ALG,
+      ...APPLICATION_TYPE_UNSENT,
     },
     extraClientMetadata: clientMetadataPolicy,
     pkce: { required: () => true },

@@ -2,7 +2,7 @@ import { announcePolicy, DEFAULT_POLICY, readPolicy, type WorkspacePolicy } from
 import { AUDIT_SCOPE, POLICY_ERRORS, SCOPES, type Scope } from '@enclavia/contract';
 import { type Database, eq, grants, recordAudit, sql, workspacePolicies } from '@enclavia/db';
 import { z } from 'zod';
-import { loopbackMatch } from '../oidc/client-policy.js';
+import { loopbackMatch, parseRedirectUri } from '../oidc/redirect-uris.js';
 import { revokeGrants } from '../revocation.js';
 import { revokeTokensWhere } from '../tokens/personal-access-tokens.js';
 import { WorkspaceError } from './errors.js';
@@ -10,20 +10,13 @@ import { WorkspaceError } from './errors.js';
 export { DEFAULT_POLICY, POLICY_ERRORS, type WorkspacePolicy };
 export const getPolicy = readPolicy;
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 const redirectUri = z
   .string()
   .trim()
-  .refine((v) => URL.canParse(v), { error: (i) => `"${i.input}" is not a valid URI` })
-  .refine(
-    (v) => {
-      const u = URL.parse(v);
-      return !u || u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname));
-    },
-    { error: (i) => `"${i.input}" must be https, or http on localhost, 127.0.0.1 or [::1]` },
-  )
-  .refine((v) => !URL.parse(v)?.hash, { error: (i) => `"${i.input}" must not have a fragment` });
+  .superRefine((value, context) => {
+    const parsed = parseRedirectUri(value);
+    if ('problem' in parsed) context.addIssue({ code: 'custom', message: parsed.problem });
+  });
 
 const clientId = z
   .string()
@@ -214,7 +207,10 @@ function dedupe(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-/** Exact, except that a loopback entry matches any port on any loopback host. */
+/**
+ * Exact, except that a loopback entry matches any port on any loopback host; an app's own scheme
+ * (`cursor://…`) matches only exactly.
+ */
 export function redirectUriAllowed(
   policy: Pick<WorkspacePolicy, 'allowedRedirectUris'>,
   uri: string,

@@ -1,3 +1,4 @@
+import { SCOPES, type Scope } from '@enclavia/contract';
 import type { Database } from '@enclavia/db';
 import type { EnclaveDriver } from '@enclavia/enclaves';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -33,15 +34,17 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
 
   app.post(path, async (request, reply) => {
     const auth = request.auth!;
-    const missing = missingScope(request.body, auth.scopes);
-    if (missing) {
-      const scope = [...new Set([...auth.scopes, missing])];
-      const description = `this tool needs the ${missing} scope`;
+    // MCP 2026-07-28 "Scope Challenge Handling": the challenge names what this request needs, all
+    // of it at once; the client adds it to what it holds when it asks again.
+    const needed = scopesNeeded(request.body);
+    const missing = needed.filter((scope) => !auth.scopes.includes(scope));
+    if (missing.length > 0) {
+      const description = `this request needs the ${missing.join(' and ')} scope${missing.length > 1 ? 's' : ''}`;
       return reply
         .status(403)
         .header(
           'www-authenticate',
-          bearerChallenge({ resourceMetadata, scope, error: 'insufficient_scope', description }),
+          bearerChallenge({ resourceMetadata, scope: needed, error: 'insufficient_scope', description }),
         )
         .send({ error: 'insufficient_scope', error_description: description });
     }
@@ -87,15 +90,16 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
   }
 };
 
-/** The scope a `tools/call` in this JSON-RPC body needs and the token lacks, if any. */
-function missingScope(body: unknown, scopes: readonly string[]): string | undefined {
+/** The scopes the `tools/call`s in this JSON-RPC body need, in the contract's order. */
+function scopesNeeded(body: unknown): Scope[] {
   const messages = Array.isArray(body) ? body : [body];
+  const needed = new Set<Scope>();
   for (const message of messages) {
     if (!isToolCall(message)) continue;
-    const tool = TOOLS.find((t) => t.name === message.params.name);
-    if (tool?.scope && !scopes.includes(tool.scope)) return tool.scope;
+    const scope = TOOLS.find((t) => t.name === message.params.name)?.scope;
+    if (scope) needed.add(scope);
   }
-  return undefined;
+  return SCOPES.filter((scope) => needed.has(scope));
 }
 
 function isToolCall(message: unknown): message is { params: { name: string } } {

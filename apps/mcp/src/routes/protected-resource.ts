@@ -2,10 +2,7 @@ import { ENCLAVE_SCOPES } from '@enclavia/contract';
 import type { FastifyPluginAsync } from 'fastify';
 import type { McpConfig } from '../config.js';
 
-/**
- * RFC 9728 metadata, the same document at the path form and the root form, open to any origin;
- * and `GET /authorize` for clients that ignore metadata and look for it on the MCP origin.
- */
+/** RFC 9728 metadata, the same document at the path form and the root form, open to any origin. */
 export const protectedResourceRoutes: FastifyPluginAsync<{ config: McpConfig }> = async (app, { config }) => {
   const document = {
     resource: config.resource,
@@ -22,9 +19,4 @@ export const protectedResourceRoutes: FastifyPluginAsync<{ config: McpConfig }> 
   for (const url of paths) {
     app.get(url, async (_request, reply) => reply.header('access-control-allow-origin', '*').send(document));
   }
-
-  app.get('/authorize', async (request, reply) => {
-    const query = request.raw.url?.split('?')[1];
-    return reply.redirect(`${config.issuer}/authorize${query ? `?${query}` : ''}`, 302);
-  });
 };

@@ -93,8 +93,9 @@ export async function authorizationCodeFlow(
 }
 
 /**
- * Authorize, sign in and approve over HTTP, up to the code; `redeem` exchanges a code at the token
- * endpoint with this authorization's verifier (call it twice to replay the code).
+ * Authorize, sign in and approve over HTTP, up to the code and the `callback` it came back on;
+ * `redeem` exchanges a code at the token endpoint with this authorization's verifier (call it twice
+ * to replay the code).
  */
 export async function authorizationCode(issuer: string, client: FlowClient, options: FlowOptions) {
   const { url, verifier } = authorizationRequest(issuer, client, options);
@@ -122,7 +123,7 @@ export async function authorizationCode(issuer: string, client: FlowClient, opti
       },
       options.tokenHeaders,
     );
-  return { code, redeem };
+  return { code, redeem, callback };
 }
 
 export function decodeJwt(token: string): {

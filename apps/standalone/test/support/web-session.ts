@@ -56,3 +56,25 @@ export async function signInToDashboard(
       ),
   };
 }
+
+/** `email` signed in as the admin of their personal workspace, and that workspace's policy API. */
+export async function personalWorkspaceAdmin(issuer: string, email: string) {
+  const session = await signInToDashboard(issuer, email);
+  const { workspaces } = (await (await session.api('GET', '/api/v1/workspaces')).json()) as {
+    workspaces: Array<{ id: string }>;
+  };
+  const policyPath = `/api/v1/workspaces/${workspaces[0]!.id}/policy`;
+  return {
+    session,
+    workspaceId: workspaces[0]!.id,
+    /** Adds `uris` to the workspace's allowed redirect URIs, as its admin would; the API's answer. */
+    async allowRedirectUris(uris: string[]): Promise<Response> {
+      const { policy } = (await (await session.api('GET', policyPath)).json()) as {
+        policy: { allowed_redirect_uris: string[] };
+      };
+      return session.api('PATCH', policyPath, {
+        allowed_redirect_uris: [...policy.allowed_redirect_uris, ...uris],
+      });
+    },
+  };
+}
