@@ -46,6 +46,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
   const configuration: Configuration = {
     adapter: createOidcAdapterFactory(db, {
       alreadyConsumed: () => new errors.InvalidGrant('authorization code or refresh token already used'),
+      replayed: () => new errors.InvalidClientAuth('client assertion tokens must only be used once'),
       onGrantDestroyed: revocationByProvider({ accessTokenTtl: config.ttl.accessToken }),
     }),
     jwks: { keys: keys.signing as NonNullable<Configuration['jwks']>['keys'] },
