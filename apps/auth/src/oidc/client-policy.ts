@@ -24,6 +24,10 @@ export const clientMetadataPolicy: NonNullable<Configuration['extraClientMetadat
         );
       }
     }
+    // The keys there authenticate the client; oidc-provider would take a registered http one.
+    if (metadata.jwks_uri !== undefined && URL.parse(String(metadata.jwks_uri))?.protocol !== 'https:') {
+      throw new errors.InvalidClientMetadata('jwks_uri must be an https URL');
+    }
     // A client redirecting only to loopback runs on the user's machine: native (RFC 8252), which
     // lets its redirect URI use whatever port it listens on today.
     if (uris.length > 0 && uris.every((u) => isLoopbackHttp(new URL(u))))
