@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { buildAuthApp } from '@enclavia/auth';
 import type { DatabaseHandle } from '@enclavia/db';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tokenRequest } from './support/flow.js';
 import {
   AUTHENTICATED,
@@ -222,6 +222,55 @@ describe('client assertions', () => {
 });
 
 describe('keys at a jwks_uri', () => {
+  it('are fetched again when an assertion names a new key, and made-up keys do not make us fetch again and again', async () => {
+    const path = '/rotating/jwks.json';
+    const first = await makeClientKey();
+    let published = [first];
+    host.publish(path, () => ({ body: jwksOf(...published) }));
+    const clientId = await registerWithKeys({ jwks_uri: host.url(path) });
+    const sign = (k: ClientKey) => clientAssertion(k, clientId, env.stack.issuer);
+
+    expect(await authenticate(await sign(first))).toEqual(AUTHENTICATED);
+    expect(host.hitsAt(path)).toBe(1);
+
+    const second = await makeClientKey();
+    published = [second];
+    expect(await authenticate(await sign(second))).toEqual(AUTHENTICATED);
+    expect(host.hitsAt(path)).toBe(2);
+    // The key the client took out went with that fetch.
+    expect(await authenticate(await sign(first))).toEqual(REFUSED);
+
+    for (let i = 0; i < 3; i++)
+      expect(await authenticate(await sign(await makeClientKey()))).toEqual(REFUSED);
+    expect(host.hitsAt(path)).toBe(2);
+    expect(await authenticate(await sign(second))).toEqual(AUTHENTICATED);
+  });
+
+  it('serve for 10 minutes at most, whatever their Cache-Control: then a withdrawn key is refused', async () => {
+    const path = '/cached/jwks.json';
+    const first = await makeClientKey();
+    const second = await makeClientKey();
+    let published = [first];
+    host.publish(path, () => ({ body: jwksOf(...published), headers: { 'cache-control': 'max-age=86400' } }));
+    const clientId = await registerWithKeys({ jwks_uri: host.url(path) });
+    const sign = (k: ClientKey) => clientAssertion(k, clientId, env.stack.issuer);
+
+    expect(await authenticate(await sign(first))).toEqual(AUTHENTICATED);
+    published = [second];
+    // Within the 10 minutes the keys in hand serve: the withdrawn one still does.
+    expect(await authenticate(await sign(first))).toEqual(AUTHENTICATED);
+    expect(host.hitsAt(path)).toBe(1);
+
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 10 * 60_000 + 1000 });
+    try {
+      expect(await authenticate(await sign(first))).toEqual(REFUSED);
+      expect(host.hitsAt(path)).toBe(2);
+      expect(await authenticate(await sign(second))).toEqual(AUTHENTICATED);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('are refused when they redirect, are larger than 32 KB or take longer than 2.5 s', async () => {
     const key = await makeClientKey();
     host.publish('/moved/jwks.json', () => ({

@@ -12,6 +12,7 @@ import { grantIdentities, usersById } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
 import { errorPage } from '../web/page.js';
 import { CLIENT_AUTHENTICATION } from './client-auth.js';
+import { keepClientKeys } from './client-keys.js';
 import { clientMetadataPolicy, widenLoopbackRedirects } from './client-policy.js';
 import { grantPolicies } from './grant-policy.js';
 import type { ServerKeys } from './keys.js';
@@ -166,6 +167,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
   widenLoopbackRedirects(provider);
+  keepClientKeys(provider);
   provider.use(defaultScopes);
   return provider;
 }
