@@ -189,12 +189,14 @@ describe('client assertions', () => {
     }
   });
 
-  it('expired, or without an expiry, are refused', async () => {
+  it('expired, without an expiry, or expiring more than an hour ahead are refused', async () => {
     const now = Math.floor(Date.now() / 1000);
     expect(await authenticate(await assertion({ iat: now - 120, exp: now - 60 }), { clientId })).toEqual(
       REFUSED,
     );
     expect(await authenticate(await assertion({ exp: undefined }), { clientId })).toEqual(REFUSED);
+    expect(await authenticate(await assertion({ exp: now + 3660 }), { clientId })).toEqual(REFUSED);
+    expect(await authenticate(await assertion({ exp: now + 3540 }), { clientId })).toEqual(AUTHENTICATED);
   });
 
   it('whose iss is not their sub are refused', async () => {

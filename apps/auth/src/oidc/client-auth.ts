@@ -11,11 +11,15 @@ const METHODS: ClientAuthMethod[] = ['none', 'client_secret_post', 'client_secre
  */
 const ASSERTION_ALGS: AsymmetricSigningAlgorithm[] = ['RS256', 'PS256', 'ES256', 'Ed25519', 'EdDSA'];
 
+/** The furthest ahead an assertion's `exp` may be (Okta's limit): its `jti` is kept until then. */
+const ASSERTION_MAX_LIFETIME_SECONDS = 60 * 60;
+
 /**
  * Runs on a client assertion whose signature, `iss` (= `sub` = the client), `exp` and `aud` (our
  * issuer, or the URL of the endpoint it is sent to) oidc-provider has checked, before it spends
  * the `jti`. oidc-provider also takes an `aud` list holding one of those among others; RFC 7523bis
- * wants a single audience, so an assertion is never good at another server as well.
+ * wants a single audience, so an assertion is never good at another server as well. And it takes
+ * any `exp`, so a `jti` could be stored for years.
  */
 const assertClientAssertion: NonNullable<Configuration['assertJwtClientAuthClaimsAndHeader']> = (
   _ctx,
@@ -23,6 +27,9 @@ const assertClientAssertion: NonNullable<Configuration['assertJwtClientAuthClaim
 ) => {
   if (Array.isArray(claims.aud) && claims.aud.length !== 1) {
     throw new errors.InvalidClientAuth('the client assertion must name exactly one audience');
+  }
+  if (Number(claims.exp) > Date.now() / 1000 + ASSERTION_MAX_LIFETIME_SECONDS) {
+    throw new errors.InvalidClientAuth('the client assertion must expire within an hour');
   }
 };
 
