@@ -1,75 +1,52 @@
-import { createServer, type Server } from 'node:https';
-import type { LookupFunction } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeAuthorization } from './support/consent.js';
-import { freePort, useStack } from './support/stack.js';
-import { selfSignedCertificate } from './support/tls.js';
+import {
+  PublicTestHost,
+  privateAddresses,
+  urlHost,
+  withUncheckedCertificates,
+} from './support/public-host.js';
+import { useStack } from './support/stack.js';
 
 // A "public" host that publishes client ID metadata documents. The auth server reaches it through
 // a test-only DNS answer; every other host goes through oidc-provider's SSRF-guarded dispatcher.
-const HOST = 'cimd.test';
-const tls = selfSignedCertificate(HOST);
-let port: number;
-let server: Server;
-const hits = new Map<string, number>();
-const documents = new Map<string, () => unknown>();
-
+const host = new PublicTestHost('cimd.test');
+const local = privateAddresses();
 const redirectUri = 'http://127.0.0.1:7001/callback';
-const docUrl = (path: string) => `https://${HOST}:${port}${path}`;
+const docUrl = (path: string) => host.url(path);
 
-function testFetch(url: string | URL | Request, init?: RequestInit & { dispatcher?: unknown }) {
-  if (new URL(String(url)).hostname !== HOST) return fetch(url, init);
-  const lookup = ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) =>
-    options.all
-      ? callback(null, [{ address: '127.0.0.1', family: 4 }])
-      : callback(null, '127.0.0.1', 4)) as unknown as LookupFunction;
-  // Node's own undici Agent, the one fetch is built on.
-  const Agent = (globalThis as Record<symbol, { constructor: new (o: unknown) => unknown }>)[
-    Symbol.for('undici.globalDispatcher.1')
-  ]!.constructor;
-  return fetch(url, { ...init, dispatcher: new Agent({ connect: { ca: tls.cert, lookup } }) } as RequestInit);
-}
-
-const env = useStack({ fetch: testFetch as typeof fetch });
+const env = useStack({ fetch: host.fetch });
 
 beforeAll(async () => {
-  port = await freePort();
-  server = createServer(tls, (req, res) => {
-    hits.set(req.url!, (hits.get(req.url!) ?? 0) + 1);
-    const document = documents.get(req.url!);
-    if (!document) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=300' });
-    res.end(JSON.stringify(document()));
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await host.start(local);
   const base = {
     redirect_uris: [redirectUri],
     token_endpoint_auth_method: 'none',
     grant_types: ['authorization_code'],
   };
-  documents.set('/good.json', () => ({
-    ...base,
-    client_id: docUrl('/good.json'),
-    client_name: 'Metadata Client',
+  host.publish('/good.json', () => ({
+    body: { ...base, client_id: docUrl('/good.json'), client_name: 'Metadata Client' },
   }));
   const cursorApp = (path: string, extra: Record<string, unknown> = {}) =>
-    documents.set(path, () => ({
-      ...base,
-      client_id: docUrl(path),
-      client_name: 'An app with its own scheme',
-      redirect_uris: ['cursor://anysphere.cursor-mcp/oauth/callback', redirectUri],
-      ...extra,
+    host.publish(path, () => ({
+      body: {
+        ...base,
+        client_id: docUrl(path),
+        client_name: 'An app with its own scheme',
+        redirect_uris: ['cursor://anysphere.cursor-mcp/oauth/callback', redirectUri],
+        ...extra,
+      },
     }));
   cursorApp('/app.json');
   cursorApp('/app-says-web.json', { application_type: 'web' });
-  documents.set('/mismatch.json', () => ({ ...base, client_id: docUrl('/other.json'), client_name: 'Liar' }));
-  documents.set('/big.json', () => ({
-    ...base,
-    client_id: docUrl('/big.json'),
-    client_name: 'x'.repeat(6000),
+  host.publish('/mismatch.json', () => ({
+    body: { ...base, client_id: docUrl('/other.json'), client_name: 'Liar' },
+  }));
+  host.publish('/big.json', () => ({
+    body: { ...base, client_id: docUrl('/big.json'), client_name: 'x'.repeat(6000) },
   }));
 });
-afterAll(() => server?.close());
+afterAll(() => host.close());
 
 function authorizeUrl(clientId: string, redirect = redirectUri): string {
   const params = new URLSearchParams({
@@ -105,7 +82,7 @@ describe('client ID metadata documents', () => {
     });
     expect(callback.searchParams.get('code')).toBeTruthy();
     expect((await authorize(docUrl('/good.json'))).status).toBe(303);
-    expect(hits.get('/good.json')).toBe(1);
+    expect(host.hitsAt('/good.json')).toBe(1);
   });
 
   it('may name an app scheme: native when they do not say, refused when they say web', async () => {
@@ -130,20 +107,25 @@ describe('client ID metadata documents', () => {
     expect(answer.status).toBe(400);
     expect(answer.text).toContain('invalid_client');
     // It was reached and read, and refused for what it said.
-    expect(hits.get('/big.json')).toBeGreaterThan(0);
+    expect(host.hitsAt('/big.json')).toBeGreaterThan(0);
   });
 
   it('are never fetched from a loopback or private address', async () => {
-    for (const id of [`https://127.0.0.1:${port}/good.json`, `https://localhost:${port}/good.json`]) {
-      const before = hits.get('/good.json');
-      const answer = await authorize(id);
-      expect(answer.status).toBe(400);
-      expect(hits.get('/good.json')).toBe(before);
-    }
+    await withUncheckedCertificates(async () => {
+      for (const address of ['127.0.0.1', 'localhost', ...local]) {
+        const id = `https://${urlHost(address)}:${host.port}/good.json`;
+        // Reachable from here: only the auth server's guard can keep it from fetching.
+        expect((await fetch(id)).status, id).toBe(200);
+        const before = host.hitsAt('/good.json');
+        const answer = await authorize(id);
+        expect(answer.status, id).toBe(400);
+        expect(host.hitsAt('/good.json'), id).toBe(before);
+      }
+    });
   });
 
   it('are never fetched over plain http', async () => {
-    expect((await authorize(`http://${HOST}:${port}/good.json`)).status).toBe(400);
+    expect((await authorize(`http://${host.name}:${host.port}/good.json`)).status).toBe(400);
   });
 });
 

@@ -1,4 +1,4 @@
-import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from './audit.js';
 import { batched } from './batch.js';
 import type { Database } from './client.js';
@@ -31,6 +31,13 @@ type NewRow = typeof oidcModels.$inferInsert & { model: string; id: string };
 export interface OidcAdapterOptions {
   /** The error `consume` throws when the code or token was consumed already (a replay or a race). */
   alreadyConsumed: () => Error;
+  /**
+   * The error saving a ReplayDetection entry (a client assertion's `jti`) throws when a live one
+   * exists already. oidc-provider looks the entry up and then saves it, so two requests carrying
+   * the same assertion at once, to one server or two, would both find nothing; the save is where
+   * exactly one of them wins.
+   */
+  replayed: () => Error;
   /**
    * oidc-provider destroys a Grant only to revoke it: RFC 7009 /revoke of a refresh token, a used
    * refresh token presented again, a replayed code, logout. This runs in the same transaction as
@@ -71,6 +78,10 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
 
     async upsert(id: string, payload: Payload, expiresIn?: number): Promise<void> {
       const { jti: _jti, ...stored } = payload;
+      if (this.model === 'ReplayDetection') {
+        if (!(await saveOnce(db, this.model, hashSecret(id), stored, expiresIn))) throw options.replayed();
+        return;
+      }
       // An Interaction copies its browser's session id, the `_session` cookie, as `session.cookie`;
       // oidc-provider finds the session by `session.uid` and never reads the copy back.
       const session = stored.session as Record<string, unknown> | undefined;
@@ -163,6 +174,27 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
 /** A used token within its grace reads as unused, so oidc-provider rotates it once more. */
 function withinGrace(consumedSecondsAgo: number | null, grace: number): boolean {
   return grace > 0 && consumedSecondsAgo !== null && consumedSecondsAgo < grace;
+}
+
+/** Saves a row unless a live one with its id exists; whether it did. */
+async function saveOnce(
+  db: Database,
+  model: string,
+  hashedId: string,
+  payload: Record<string, unknown>,
+  expiresIn?: number,
+): Promise<boolean> {
+  const expiresAt = expiresIn ? new Date(Date.now() + expiresIn * 1000) : null;
+  const saved = await db
+    .insert(oidcModels)
+    .values({ model, id: hashedId, payload, expiresAt })
+    .onConflictDoUpdate({
+      target: [oidcModels.model, oidcModels.id],
+      set: { payload, expiresAt },
+      setWhere: lte(oidcModels.expiresAt, sql`now()`),
+    })
+    .returning({ id: oidcModels.id });
+  return saved.length > 0;
 }
 
 /** A row's key in a batch: its model and hashed id. */

@@ -11,13 +11,17 @@ import { textArray } from '../src/oidc-adapter.js';
 import { createTestDatabase } from '../src/testing.js';
 
 class AlreadyConsumed extends Error {}
+class Replayed extends Error {}
 
 let handle: DatabaseHandle;
 let Adapter: ReturnType<typeof createOidcAdapterFactory>;
 
 beforeAll(async () => {
   handle = await createTestDatabase();
-  Adapter = createOidcAdapterFactory(handle.db, { alreadyConsumed: () => new AlreadyConsumed('used') });
+  Adapter = createOidcAdapterFactory(handle.db, {
+    alreadyConsumed: () => new AlreadyConsumed('used'),
+    replayed: () => new Replayed('replayed'),
+  });
 });
 afterAll(() => handle?.close());
 
@@ -45,6 +49,23 @@ describe('oidc-provider adapter', () => {
     const rejected = results.find((r) => r.status === 'rejected');
     expect(rejected?.status === 'rejected' && rejected.reason).toBeInstanceOf(AlreadyConsumed);
     expect((await codes.find('code-1'))?.consumed).toEqual(expect.any(Number));
+  });
+
+  it('saves a replay-detection entry once: of two concurrent saves exactly one wins, until it expires', async () => {
+    const seen = new Adapter('ReplayDetection');
+    const save = () => seen.upsert('jti-hash', { jti: 'jti-hash', iss: 'client-1' }, 60);
+
+    const results = await Promise.allSettled([save(), save()]);
+
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected');
+    expect(rejected?.status === 'rejected' && rejected.reason).toBeInstanceOf(Replayed);
+    expect(await seen.find('jti-hash')).toMatchObject({ iss: 'client-1' });
+    await handle.db
+      .update(oidcModels)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(oidcModels.model, 'ReplayDetection'));
+    await expect(save()).resolves.toBeUndefined();
   });
 
   it('hides expired rows', async () => {
@@ -102,6 +123,7 @@ describe('oidc-provider adapter', () => {
   it('accepts a refresh token again within the reuse grace, from its first use on, and never a code', async () => {
     const Graced = createOidcAdapterFactory(handle.db, {
       alreadyConsumed: () => new AlreadyConsumed('used'),
+      replayed: () => new Replayed('replayed'),
       refreshTokenReuseGraceSeconds: 1,
     });
     const tokens = new Graced('RefreshToken');

@@ -32,6 +32,10 @@ export const clientMetadataPolicy: NonNullable<Configuration['extraClientMetadat
     if (!declared.success) {
       throw new errors.InvalidClientMetadata('application_type must be "native" or "web"');
     }
+    // The keys there authenticate the client; oidc-provider would take a registered http one.
+    if (metadata.jwks_uri !== undefined && URL.parse(String(metadata.jwks_uri))?.protocol !== 'https:') {
+      throw new errors.InvalidClientMetadata('jwks_uri must be an https URL');
+    }
     const uris = uriList.safeParse(metadata.redirect_uris ?? []);
     // Malformed redirect_uris are oidc-provider's to describe.
     metadata.application_type = uris.success

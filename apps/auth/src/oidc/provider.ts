@@ -11,10 +11,13 @@ import {
 import { grantIdentities, usersById } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
 import { errorPage } from '../web/page.js';
+import { CLIENT_AUTHENTICATION } from './client-auth.js';
+import { keepClientKeys } from './client-keys.js';
 import { APPLICATION_TYPE_UNSENT, clientMetadataPolicy, widenLoopbackRedirects } from './client-policy.js';
 import { grantPolicies } from './grant-policy.js';
 import type { ServerKeys } from './keys.js';
 import { KNOWN_CIMD_CLIENTS } from './known-clients.js';
+import { CLIENT_JWKS_MAX_BYTES, guardedFetch } from './outbound-fetch.js';
 import { revocationByProvider } from './provider-revocations.js';
 
 /** The provider's routes, named as the contract names them (also the MCP 2025-03-26 fallback paths). */
@@ -33,7 +36,7 @@ export interface ProviderDeps {
   keys: ServerKeys;
   /** Every workspace's policy as it binds live connections, kept current by NOTIFY. */
   policies: LivePolicies;
-  /** Outbound HTTP for client ID metadata documents; oidc-provider passes an SSRF-guarded dispatcher. */
+  /** Outbound HTTP for client ID metadata documents and client JWKS; oidc-provider passes an SSRF-guarded dispatcher. */
   fetch?: Configuration['fetch'];
 }
 
@@ -46,6 +49,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
   const configuration: Configuration = {
     adapter: createOidcAdapterFactory(db, {
       alreadyConsumed: () => new errors.InvalidGrant('authorization code or refresh token already used'),
+      replayed: () => new errors.InvalidClientAuth('client assertion tokens must only be used once'),
       onGrantDestroyed: revocationByProvider({ accessTokenTtl: config.ttl.accessToken }),
       refreshTokenReuseGraceSeconds: config.refreshReuseGraceSeconds,
     }),
@@ -53,10 +57,11 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
     cookies: { keys: keys.cookie },
     routes: PROVIDER_ROUTES,
     clients: KNOWN_CIMD_CLIENTS,
-    ...(fetch ? { fetch } : {}),
+    fetch: guardedFetch(fetch),
+    fetchResponseBodyLimits: { jwks_uri: CLIENT_JWKS_MAX_BYTES },
     scopes: ['openid', 'offline_access', ...SCOPES],
     claims: { openid: ['sub'], email: ['email'] },
-    clientAuthMethods: ['none', 'client_secret_post', 'client_secret_basic'],
+    ...CLIENT_AUTHENTICATION,
     clientDefaults: {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
@@ -164,6 +169,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = config.trustProxy;
   widenLoopbackRedirects(provider);
+  keepClientKeys(provider);
   provider.use(defaultScopes);
   return provider;
 }

@@ -5,7 +5,9 @@ export interface FlowClient {
   clientId: string;
   clientSecret?: string;
   /** How the client authenticates at the token endpoint. */
-  auth?: 'none' | 'client_secret_post' | 'client_secret_basic';
+  auth?: 'none' | 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt';
+  /** For `private_key_jwt`: signs a fresh client assertion for `audience` (the issuer) at each request. */
+  sign?: (audience: string) => Promise<string>;
 }
 
 export interface TokenResponse {
@@ -17,8 +19,8 @@ export interface TokenResponse {
 }
 
 /**
- * Calls the token endpoint as `client` would: form-encoded, authenticated its registered way, with
- * any `extraHeaders` (a DPoP proof).
+ * Calls the token endpoint as `client` would: form-encoded, authenticated its registered way
+ * (`private_key_jwt` with a fresh assertion each time), with any `extraHeaders` (a DPoP proof).
  */
 export async function tokenRequest(
   issuer: string,
@@ -37,6 +39,10 @@ export async function tokenRequest(
   } else {
     body.set('client_id', client.clientId);
     if (client.auth === 'client_secret_post') body.set('client_secret', client.clientSecret!);
+    if (client.auth === 'private_key_jwt') {
+      body.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+      body.set('client_assertion', await client.sign!(issuer));
+    }
   }
   return fetch(`${issuer}/token`, { method: 'POST', headers, body });
 }
