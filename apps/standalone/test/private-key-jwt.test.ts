@@ -93,12 +93,15 @@ describe('private_key_jwt', () => {
     const clientId = await registerWithKeys({ jwks: jwksOf(key) });
     const client = privateKeyJwtClient(clientId, () => key);
 
-    const { refreshed, call } = await exchangeRefreshAndCall(env.stack, client, {
+    const { tokens, refreshed, call } = await exchangeRefreshAndCall(env.stack, client, {
       redirectUri,
       email: 'keys@example.com',
     });
     expect(call.status).toBe(200);
     expect(call.text).toContain('keys@example.com');
+    // Rotated on use, as for public clients (oidc-provider alone waits for 70% of its lifetime).
+    expect(refreshed.refresh_token).toEqual(expect.any(String));
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
 
     const withoutAssertion = await tokenRequest(
       env.stack.issuer,

@@ -124,15 +124,10 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
     // and not tied to the browser's login session; unless the workspace turned them off.
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && (await grantPolicy.refreshTokensEnabled(code.grantId)),
-    // oidc-provider's own rule, except where the workspace turned refresh tokens off: there a refresh
-    // issues no new refresh token, and the one in hand runs out at its own expiry.
-    rotateRefreshToken: (ctx) => {
-      const { RefreshToken: token, Client: client } = ctx.oidc.entities;
-      if (!token || !client || !grantPolicy.peekRefreshTokensEnabled(token.grantId)) return false;
-      if (token.totalLifetime() >= 365.25 * 86_400) return false;
-      if (client.clientAuthMethod === 'none' && !token.isSenderConstrained()) return true;
-      return token.ttlPercentagePassed() >= 70;
-    },
+    // Rotated on every use, whoever the client (the contract; oidc-provider would wait until 70% of
+    // a confidential client's lifetime), except where the workspace turned refresh tokens off: there
+    // a refresh issues no new refresh token, and the one in hand runs out at its own expiry.
+    rotateRefreshToken: (ctx) => grantPolicy.peekRefreshTokensEnabled(ctx.oidc.entities.RefreshToken?.grantId),
     expiresWithSession: async () => false,
     extraTokenClaims: async (_ctx, token) => {
       if (token.kind !== 'AccessToken' || !token.grantId) return undefined;
