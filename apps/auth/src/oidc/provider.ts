@@ -127,7 +127,8 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
     // Rotated on every use, whoever the client (the contract; oidc-provider would wait until 70% of
     // a confidential client's lifetime), except where the workspace turned refresh tokens off: there
     // a refresh issues no new refresh token, and the one in hand runs out at its own expiry.
-    rotateRefreshToken: (ctx) => grantPolicy.peekRefreshTokensEnabled(ctx.oidc.entities.RefreshToken?.grantId),
+    rotateRefreshToken: (ctx) =>
+      grantPolicy.peekRefreshTokensEnabled(ctx.oidc.entities.RefreshToken?.grantId),
     expiresWithSession: async () => false,
     extraTokenClaims: async (_ctx, token) => {
       if (token.kind !== 'AccessToken' || !token.grantId) return undefined;
