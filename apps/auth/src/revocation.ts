@@ -3,6 +3,7 @@ import {
   type Executor,
   grants,
   inArray,
+  lockGrants,
   notify,
   oidcModels,
   recordAudit,
@@ -74,6 +75,7 @@ export async function revokeGrants(
 ): Promise<number> {
   if (grantIds.length === 0) return 0;
   const ids = [...new Set(grantIds)];
+  await lockGrants(tx, ids);
   const revoked = await tx.delete(grants).where(inArray(grants.id, ids)).returning();
   await tx.delete(oidcModels).where(inArray(oidcModels.grantId, ids));
   const expiresAt = new Date(Date.now() + (accessTokenTtl + 60) * 1000);

@@ -18,6 +18,7 @@ export {
   type HolderAnswer,
   runInHolder,
 } from './data-dir/index.js';
+export { lockGrants } from './grant-locks.js';
 export { hashSecret } from './hash.js';
 export { notify } from './notify.js';
 export { createOidcAdapterFactory, type OidcAdapterOptions } from './oidc-adapter.js';

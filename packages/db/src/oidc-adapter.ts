@@ -2,6 +2,7 @@ import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from './audit.js';
 import { batched } from './batch.js';
 import type { Database } from './client.js';
+import { lockGrants } from './grant-locks.js';
 import { hashSecret } from './hash.js';
 import { oidcModels } from './schema/index.js';
 
@@ -138,13 +139,18 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
         return;
       }
       await db.transaction(async (tx) => {
+        await lockGrants(tx, [id]);
         await remove(tx);
         await onGrantDestroyed(tx, id);
       });
     }
 
+    /** This model's rows of the grant: oidc-provider calls it once per model when it revokes one. */
     async revokeByGrantId(grantId: string): Promise<void> {
-      await db.delete(oidcModels).where(eq(oidcModels.grantId, grantId));
+      await db.transaction(async (tx) => {
+        await lockGrants(tx, [grantId]);
+        await tx.delete(oidcModels).where(and(this.isModel(), eq(oidcModels.grantId, grantId)));
+      });
     }
 
     private isModel() {
