@@ -319,8 +319,14 @@ describe('every revocation reaches every MCP server within a second, and is in t
   it('a reused refresh token is answered invalid_grant every time, never a server error', async () => {
     // oidc-provider deletes the grant's rows model by model at once; on PostgreSQL those run on
     // separate connections and could deadlock into a 500 unless serialized per grant (lockGrants).
+    const { client_id: clientId } = await registerClient(env.stack.issuer, REDIRECT);
     for (let round = 0; round < 30; round++) {
-      const connection = await connect(`src-reuse-${round}@example.com`);
+      const response = await authorizationCodeFlow(
+        env.stack.issuer,
+        { clientId },
+        { email: 'src-reuse-rounds@example.com', redirectUri: REDIRECT },
+      );
+      const connection: Connection = { clientId, tokens: (await response.json()) as TokenResponse };
       expect((await refresh(connection)).status).toBe(200);
       const replay = await refresh(connection);
       expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
