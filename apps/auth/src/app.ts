@@ -1,4 +1,5 @@
 import { startLivePolicies } from '@enclavia/access';
+import { fastifyTrustProxy } from '@enclavia/config';
 import type { Database, Listen } from '@enclavia/db';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -39,7 +40,11 @@ export async function buildAuthApp({
 }: AuthAppDeps): Promise<FastifyInstance> {
   const keys = await loadServerKeys(db);
   // Close means close: keep-alive connections of clients must not hold a shutdown open.
-  const app = Fastify({ logger, trustProxy: config.trustProxy, forceCloseConnections: true });
+  const app = Fastify({
+    logger,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
+    forceCloseConnections: true,
+  });
   const policies = await startLivePolicies({
     db,
     listen,

@@ -11,6 +11,8 @@ import {
   port,
   publicUrl,
   seconds,
+  type TrustProxy,
+  trustProxySetting,
 } from '@enclavia/config';
 import { canonicalResource } from '@enclavia/contract';
 import { z } from 'zod';
@@ -41,7 +43,7 @@ const schema = z
     AUTH_HOST: z.string().default('127.0.0.1'),
     AUTH_PORT: port.default(4000),
     /** Trust X-Forwarded-* from a TLS-terminating proxy in front. */
-    AUTH_TRUST_PROXY: booleanFlag.default(false),
+    AUTH_TRUST_PROXY: trustProxySetting('AUTH_TRUST_PROXY'),
     /** The development login (type an email, continue): on outside production unless turned off. */
     AUTH_DEV_LOGIN: booleanFlag.optional(),
     ACCESS_TOKEN_TTL: seconds.default(15 * 60),
@@ -104,7 +106,7 @@ export interface AuthConfig {
   mcpResource: string;
   host: string;
   port: number;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   devLogin: boolean;
   github?: OAuthAppCredentials;
   google?: OAuthAppCredentials;

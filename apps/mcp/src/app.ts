@@ -1,3 +1,4 @@
+import { fastifyTrustProxy } from '@enclavia/config';
 import { protectedResourceMetadataUrl } from '@enclavia/contract';
 import type { Database, Listen } from '@enclavia/db';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -27,7 +28,11 @@ export async function buildMcpApp({
   fastToolCalls = true,
 }: McpAppDeps): Promise<FastifyInstance> {
   // Close means close: keep-alive connections of clients must not hold a shutdown open.
-  const app = Fastify({ logger, trustProxy: config.trustProxy, forceCloseConnections: true });
+  const app = Fastify({
+    logger,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
+    forceCloseConnections: true,
+  });
   const tokens = await startTokenVerification({
     db,
     listen,

@@ -11,6 +11,8 @@ import {
   port,
   publicUrl,
   seconds,
+  type TrustProxy,
+  trustProxySetting,
 } from '@enclavia/config';
 import { canonicalResource } from '@enclavia/contract';
 import type { LocalDriverTimings } from '@enclavia/enclaves';
@@ -29,7 +31,7 @@ const schema = z.object({
   AUTH_JWKS_URL: publicUrl.optional(),
   MCP_HOST: z.string().default('127.0.0.1'),
   MCP_PORT: port.default(4001),
-  MCP_TRUST_PROXY: booleanFlag.default(false),
+  MCP_TRUST_PROXY: trustProxySetting('MCP_TRUST_PROXY'),
   /** How often the in-memory list of revoked grants is reloaded in full, besides NOTIFY. */
   REVOCATION_RESYNC_SECONDS: seconds.default(30),
   /** `local` simulates enclaves in this process; `none` leaves them to another process's driver. */
@@ -62,7 +64,7 @@ export interface McpConfig {
   jwksUrl: string;
   host: string;
   port: number;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   allowedOrigins: string[];
   revocationResyncSeconds: number;
   enclaveDriver: 'local' | 'none';

@@ -73,3 +73,62 @@ export function databaseConfig(e: { DATABASE_URL?: string | undefined; DATA_DIR:
 export function httpsRule(variable: string, url: string): () => string | undefined {
   return () => (isHttps(url) ? undefined : `${variable} must be https in production`);
 }
+
+/**
+ * Whom to believe about the client's address: `false` (nobody: the socket's peer is the client),
+ * a hop count (the client is that many proxies back from this server) or the proxies' own
+ * addresses and CIDR ranges. Never "everybody": the left-most `X-Forwarded-For` entry is whatever
+ * the client wrote, so trusting it lets anyone pick the address rate limits are keyed by.
+ */
+export type TrustProxy = false | number | string[];
+
+const IP_OR_CIDR = /^(?:[0-9.]+|[0-9a-fA-F:.]+)(?:\/\d{1,3})?$/;
+
+export function trustProxySetting(variable: string) {
+  return z
+    .string()
+    .transform((raw, ctx): TrustProxy => {
+      const value = raw.trim().toLowerCase();
+      if (['false', 'no', '0'].includes(value)) return false;
+      if (['true', 'yes'].includes(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${variable}=${value} would let any client choose its own address with X-Forwarded-For; set the number of proxies in front of this server (usually 1) or their addresses (e.g. 10.0.0.0/8)`,
+        });
+        return z.NEVER;
+      }
+      if (/^\d+$/.test(value)) {
+        const hops = Number(value);
+        if (hops > 10) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${variable}: ${hops} proxies in a row is not a deployment; at most 10`,
+          });
+          return z.NEVER;
+        }
+        return hops;
+      }
+      const addresses = raw
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean);
+      const bad = addresses.filter((a) => !IP_OR_CIDR.test(a));
+      if (bad.length > 0 || addresses.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${variable} is a number of proxies or a comma-separated list of proxy addresses/CIDRs; "${bad.join(', ') || raw}" is neither`,
+        });
+        return z.NEVER;
+      }
+      return addresses;
+    })
+    .default(false);
+}
+
+/** The setting as Fastify's `trustProxy` option: a hop count becomes "the nearest n hops". */
+export function fastifyTrustProxy(
+  trust: TrustProxy,
+): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust;
+}

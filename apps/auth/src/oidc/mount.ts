@@ -1,7 +1,7 @@
+import { createRateLimiter } from '@enclavia/access';
 import { REGISTRATION_PREFLIGHT_HEADERS } from '@enclavia/contract';
 import type { FastifyInstance } from 'fastify';
 import type { Provider } from 'oidc-provider';
-import { createRateLimiter } from '../web/rate-limit.js';
 import { PROVIDER_ROUTES } from './provider.js';
 
 const PROVIDER_PATHS = [

@@ -163,7 +163,9 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
   };
 
   const provider = new Provider(config.issuer, configuration);
-  provider.proxy = config.trustProxy;
+  // Koa reads X-Forwarded-Proto for secure cookies; client addresses are Fastify's to decide.
+  provider.proxy = config.trustProxy !== false;
+  if (typeof config.trustProxy === 'number') provider.maxIpsCount = config.trustProxy;
   widenLoopbackRedirects(provider);
   keepClientKeys(provider);
   provider.use(defaultScopes);

@@ -8,7 +8,15 @@ export interface RateLimitVerdict {
  * A fixed-window counter per key, in memory (each replica counts its own). Old windows are swept
  * as new ones start, so memory stays bounded by the keys seen in one window.
  */
-export function createRateLimiter({ max, windowSeconds }: { max: number; windowSeconds: number }) {
+export type RateLimiter = (key: string, now?: number) => RateLimitVerdict;
+
+export function createRateLimiter({
+  max,
+  windowSeconds,
+}: {
+  max: number;
+  windowSeconds: number;
+}): RateLimiter {
   const windows = new Map<string, { count: number; resetAt: number }>();
   let nextSweep = 0;
 
