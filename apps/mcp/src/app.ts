@@ -40,6 +40,7 @@ export async function buildMcpApp({
     audience: config.resource,
     keys: { jwksUrl: config.jwksUrl },
     resyncSeconds: config.revocationResyncSeconds,
+    patNegativeCacheSeconds: config.patNegativeCacheSeconds,
     onError: (error) => app.log.error({ err: error }, 'revocation or policy resync failed'),
   });
   app.addHook('onClose', () => tokens.close());

@@ -34,6 +34,11 @@ const schema = z.object({
   MCP_TRUST_PROXY: trustProxySetting('MCP_TRUST_PROXY'),
   /** How often the in-memory list of revoked grants is reloaded in full, besides NOTIFY. */
   REVOCATION_RESYNC_SECONDS: seconds.default(30),
+  /**
+   * How long a personal access token the database refused is refused again without a query;
+   * `0` asks every time. Short, so memory stays small; at most 300.
+   */
+  PAT_NEGATIVE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /** `local` simulates enclaves in this process; `none` leaves them to another process's driver. */
   ENCLAVE_DRIVER: z.enum(['local', 'none']).default('local'),
   /** The local driver's phase timings, in milliseconds. */
@@ -67,6 +72,7 @@ export interface McpConfig {
   trustProxy: TrustProxy;
   allowedOrigins: string[];
   revocationResyncSeconds: number;
+  patNegativeCacheSeconds: number;
   enclaveDriver: 'local' | 'none';
   enclaveTimings: LocalDriverTimings;
   /** Only for stdio. */
@@ -86,6 +92,7 @@ export function loadMcpConfig(env: Env = process.env): McpConfig {
     trustProxy: e.MCP_TRUST_PROXY,
     allowedOrigins: e.MCP_ALLOWED_ORIGINS,
     revocationResyncSeconds: e.REVOCATION_RESYNC_SECONDS,
+    patNegativeCacheSeconds: e.PAT_NEGATIVE_CACHE_SECONDS,
     enclaveDriver: e.ENCLAVE_DRIVER,
     stdioToken: e.ENCLAVIA_TOKEN,
     enclaveTimings: {

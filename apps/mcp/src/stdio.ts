@@ -97,6 +97,7 @@ async function localVerifier(
     audience: config.resource,
     keys: { jwks: { keys: signing.map(({ d: _private, ...publicKey }) => publicKey) } },
     resyncSeconds: config.revocationResyncSeconds,
+    patNegativeCacheSeconds: config.patNegativeCacheSeconds,
   });
   cleanup.push(() => tokens.close());
   return tokens.verify;
