@@ -56,6 +56,7 @@ export async function buildMcpApp({
   await app.register(mcpRoutes, {
     db,
     driver,
+    enclaveQuota: config.enclaveQuota,
     allowedOrigins: new Set([new URL(config.resource).origin, ...config.allowedOrigins]),
     path: new URL(config.resource).pathname,
     resourceMetadata,

@@ -41,6 +41,8 @@ const schema = z.object({
   PAT_NEGATIVE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /** `local` simulates enclaves in this process; `none` leaves them to another process's driver. */
   ENCLAVE_DRIVER: z.enum(['local', 'none']).default('local'),
+  /** Enclaves that are not destroyed one workspace may have; enclave_create refuses more. */
+  ENCLAVE_QUOTA_PER_WORKSPACE: z.coerce.number().int().positive().default(25),
   /** The local driver's phase timings, in milliseconds. */
   ENCLAVE_PULL_MS: milliseconds.default(2000),
   ENCLAVE_BUILD_MS: milliseconds.default(5000),
@@ -74,6 +76,7 @@ export interface McpConfig {
   revocationResyncSeconds: number;
   patNegativeCacheSeconds: number;
   enclaveDriver: 'local' | 'none';
+  enclaveQuota: number;
   enclaveTimings: LocalDriverTimings;
   /** Only for stdio. */
   stdioToken: string | undefined;
@@ -94,6 +97,7 @@ export function loadMcpConfig(env: Env = process.env): McpConfig {
     revocationResyncSeconds: e.REVOCATION_RESYNC_SECONDS,
     patNegativeCacheSeconds: e.PAT_NEGATIVE_CACHE_SECONDS,
     enclaveDriver: e.ENCLAVE_DRIVER,
+    enclaveQuota: e.ENCLAVE_QUOTA_PER_WORKSPACE,
     stdioToken: e.ENCLAVIA_TOKEN,
     enclaveTimings: {
       pullMs: e.ENCLAVE_PULL_MS,

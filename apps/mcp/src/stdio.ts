@@ -65,6 +65,7 @@ export async function runStdio(config: McpConfig): Promise<{ close(): Promise<vo
       db: database.db,
       auth,
       driver,
+      enclaveQuota: config.enclaveQuota,
       reauthorize: async () => {
         await verify(token);
       },
