@@ -57,6 +57,7 @@ export async function buildMcpApp({
     db,
     driver,
     enclaveQuota: config.enclaveQuota,
+    enclaveCreateLimit: config.enclaveCreateLimit,
     allowedOrigins: new Set([new URL(config.resource).origin, ...config.allowedOrigins]),
     path: new URL(config.resource).pathname,
     resourceMetadata,

@@ -17,6 +17,7 @@ import {
 import { canonicalResource } from '@enclavia/contract';
 import type { LocalDriverTimings } from '@enclavia/enclaves';
 import { z } from 'zod';
+import type { EnclaveCreateLimit } from './limits/enclave-create-limit.js';
 
 const milliseconds = z.coerce.number().int().min(0);
 
@@ -43,6 +44,9 @@ const schema = z.object({
   ENCLAVE_DRIVER: z.enum(['local', 'none']).default('local'),
   /** Enclaves that are not destroyed one workspace may have; enclave_create refuses more. */
   ENCLAVE_QUOTA_PER_WORKSPACE: z.coerce.number().int().positive().default(25),
+  /** `enclave_create` calls one user may make in one workspace per window (seconds); more is HTTP 429. */
+  ENCLAVE_CREATE_LIMIT: z.coerce.number().int().positive().default(10),
+  ENCLAVE_CREATE_WINDOW: seconds.default(60),
   /** The local driver's phase timings, in milliseconds. */
   ENCLAVE_PULL_MS: milliseconds.default(2000),
   ENCLAVE_BUILD_MS: milliseconds.default(5000),
@@ -77,6 +81,7 @@ export interface McpConfig {
   patNegativeCacheSeconds: number;
   enclaveDriver: 'local' | 'none';
   enclaveQuota: number;
+  enclaveCreateLimit: EnclaveCreateLimit;
   enclaveTimings: LocalDriverTimings;
   /** Only for stdio. */
   stdioToken: string | undefined;
@@ -98,6 +103,7 @@ export function loadMcpConfig(env: Env = process.env): McpConfig {
     patNegativeCacheSeconds: e.PAT_NEGATIVE_CACHE_SECONDS,
     enclaveDriver: e.ENCLAVE_DRIVER,
     enclaveQuota: e.ENCLAVE_QUOTA_PER_WORKSPACE,
+    enclaveCreateLimit: { max: e.ENCLAVE_CREATE_LIMIT, windowSeconds: e.ENCLAVE_CREATE_WINDOW },
     stdioToken: e.ENCLAVIA_TOKEN,
     enclaveTimings: {
       pullMs: e.ENCLAVE_PULL_MS,

@@ -45,6 +45,8 @@ export async function runTool(
 ): Promise<CallToolResult> {
   try {
     await ctx.reauthorize?.();
+    const refused = ctx.limitCall?.(tool.name);
+    if (refused) return refused;
     return await tool.handler(input as never, ctx);
   } catch (error) {
     if (error instanceof EnclaveError) return toolError(error.message, error.hint);

@@ -11,6 +11,7 @@ import { startTokenVerification } from './auth/token-verification.js';
 import { InvalidTokenError } from './auth/verify-access-token.js';
 import type { McpConfig } from './config.js';
 import { startDriver } from './driver.js';
+import { limitToolCalls } from './limits/enclave-create-limit.js';
 import { createMcpServer } from './server.js';
 
 /** Thrown before any protocol traffic; `main` prints the message as one line and exits with `exitCode`. */
@@ -66,6 +67,7 @@ export async function runStdio(config: McpConfig): Promise<{ close(): Promise<vo
       auth,
       driver,
       enclaveQuota: config.enclaveQuota,
+      limitCall: limitToolCalls(config.enclaveCreateLimit, auth),
       reauthorize: async () => {
         await verify(token);
       },

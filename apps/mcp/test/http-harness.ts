@@ -10,7 +10,7 @@ import { AUDIENCE, createTokenSigner, ISSUER } from './token-signer.js';
  * The MCP server over HTTP on a database of its own, trusting the keys of a stand-in authorization
  * server, with one user in one workspace to sign access tokens for.
  */
-export async function startHttpMcp() {
+export async function startHttpMcp(env: Record<string, string> = {}) {
   const database = await createTestDatabase();
   const signer = await createTokenSigner();
   const jwksServer = createServer((_req, res) => res.end(JSON.stringify(signer.jwks)));
@@ -22,6 +22,7 @@ export async function startHttpMcp() {
     MCP_PUBLIC_URL: AUDIENCE,
     AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks`,
     ENCLAVE_DRIVER: 'none',
+    ...env,
   });
   const [user] = await database.db.insert(users).values({ email: 'ada@example.com' }).returning();
   const [workspace] = await database.db.insert(workspaces).values({ name: 'Ada' }).returning();

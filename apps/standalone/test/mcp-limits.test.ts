@@ -7,8 +7,14 @@ import { useStack } from './support/stack.js';
 import { type ApiSession, signInToDashboard } from './support/web-session.js';
 
 const PAT_NEGATIVE_CACHE_SECONDS = 3;
+const CREATE_LIMIT = 3;
+const CREATE_WINDOW = 3;
 const env = useStack({
-  env: { PAT_NEGATIVE_CACHE_SECONDS: String(PAT_NEGATIVE_CACHE_SECONDS) },
+  env: {
+    PAT_NEGATIVE_CACHE_SECONDS: String(PAT_NEGATIVE_CACHE_SECONDS),
+    ENCLAVE_CREATE_LIMIT: String(CREATE_LIMIT),
+    ENCLAVE_CREATE_WINDOW: String(CREATE_WINDOW),
+  },
 });
 let owner: ApiSession;
 let workspaceId: string;
@@ -22,6 +28,24 @@ beforeAll(async () => {
 });
 
 const whoami = (token: string) => callToolOverHttp(env.stack.mcpUrl, token, 'mcp_whoami');
+
+/** A personal access token that may create enclaves, for `email` in their own workspace. */
+async function writerToken(email: string): Promise<string> {
+  const session = await signInToDashboard(env.stack.issuer, email);
+  const { workspaces } = (await (await session.api('GET', '/api/v1/workspaces')).json()) as {
+    workspaces: Array<{ id: string }>;
+  };
+  const created = await session.api('POST', '/api/v1/tokens', {
+    name: 'limits',
+    workspace_id: workspaces[0]!.id,
+    scopes: ['enclaves:read', 'enclaves:write'],
+    expires_in_days: 7,
+  });
+  return ((await created.json()) as { token: string }).token;
+}
+
+const create = (token: string, tag: string) =>
+  callToolOverHttp(env.stack.mcpUrl, token, 'enclave_create', { image: `ghcr.io/acme/limits:${tag}` });
 
 describe('a guessed personal access token', () => {
   it('is refused again from memory, without asking the database, until the negative cache ends', async () => {
@@ -48,5 +72,32 @@ describe('a guessed personal access token', () => {
         interval: 250,
       })
       .toBe(200);
+  });
+});
+
+describe('enclave_create over HTTP', () => {
+  it('is limited per user and workspace: a burst gets 429 with Retry-After and why, then it recovers', async () => {
+    const ada = await writerToken('limit-ada@example.com');
+    // Another person at the same address, as in one office: a budget of their own.
+    const bo = await writerToken('limit-bo@example.com');
+    for (let i = 0; i < CREATE_LIMIT; i++) expect((await create(ada, `ada-${i}`)).status).toBe(200);
+
+    const refused = await create(ada, 'ada-over');
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(CREATE_WINDOW);
+    const body = (await refused.json()) as { error: { message: string } };
+    expect(body.error.message).toBe(
+      `Too many enclave_create calls: at most ${CREATE_LIMIT} per ${CREATE_WINDOW} s for one user in one workspace. Retry in ${retryAfter} s.`,
+    );
+
+    expect((await callToolOverHttp(env.stack.mcpUrl, ada, 'enclave_list')).status).toBe(200);
+    expect((await create(bo, 'bo-0')).status).toBe(200);
+
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+    const again = await create(ada, 'ada-after');
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { result: { isError?: boolean } }).result.isError).toBeUndefined();
   });
 });

@@ -105,6 +105,31 @@ describe('enclavia-mcp --transport stdio', () => {
     await client.close();
   });
 
+  it('answers enclave_create past its rate limit with a tool error saying when to retry, then recovers', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [bin, '--transport', 'stdio'],
+      env: { ...childEnv, ENCLAVIA_TOKEN: token, ENCLAVE_CREATE_LIMIT: '1', ENCLAVE_CREATE_WINDOW: '3' },
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'stdio-host', version: '0' });
+    await client.connect(transport);
+    const create = () =>
+      client.callTool({ name: 'enclave_create', arguments: { image: 'ghcr.io/acme/limited:1' } });
+    expect((await create()).isError).toBeFalsy();
+
+    const refused = await create();
+    expect(refused.isError).toBe(true);
+    const text = (refused.content as Array<{ text: string }>)[0]!.text;
+    expect(text).toMatch(/^Too many enclave_create calls: at most 1 per 3 s .* Retry in \d s\.$/);
+    expect((await client.callTool({ name: 'enclave_list', arguments: {} })).isError).toBeFalsy();
+
+    const retryAfter = Number(text.match(/Retry in (\d+) s/)![1]);
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+    expect((await create()).isError).toBeFalsy();
+    await client.close();
+  });
+
   it('accepts a personal access token, with its scopes', async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,

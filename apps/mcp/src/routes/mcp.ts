@@ -6,6 +6,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import { requireBearer } from '../auth/bearer.js';
 import { bearerChallenge } from '../auth/challenge.js';
 import type { VerifiedAuth } from '../auth/verify-access-token.js';
+import {
+  createEnclaveCreateLimiter,
+  type EnclaveCreateLimit,
+  RATE_LIMITED_TOOL,
+  tooManyEnclaveCreates,
+} from '../limits/enclave-create-limit.js';
 import { createMcpServer } from '../server.js';
 import { TOOLS } from '../tools/index.js';
 import { answerToolCall, fastToolCall } from './fast-tool-call.js';
@@ -15,6 +21,7 @@ export interface McpRouteOptions {
   db: Database;
   driver: EnclaveDriver;
   enclaveQuota: number;
+  enclaveCreateLimit: EnclaveCreateLimit;
   allowedOrigins: ReadonlySet<string>;
   path: string;
   resourceMetadata: string;
@@ -26,8 +33,19 @@ export interface McpRouteOptions {
 /** The Streamable HTTP endpoint, stateless: every request is authenticated and served on its own. */
 export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
   app,
-  { db, driver, enclaveQuota, allowedOrigins, path, resourceMetadata, verify, fastToolCalls },
+  {
+    db,
+    driver,
+    enclaveQuota,
+    enclaveCreateLimit,
+    allowedOrigins,
+    path,
+    resourceMetadata,
+    verify,
+    fastToolCalls,
+  },
 ) => {
+  const takeEnclaveCreate = createEnclaveCreateLimiter(enclaveCreateLimit);
   app.addHook('onRequest', originPolicy(allowedOrigins));
   app.addHook('preHandler', requireBearer({ verify, resourceMetadata }));
   // Preflights are answered by the origin policy, before authentication.
@@ -48,6 +66,21 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
           bearerChallenge({ resourceMetadata, scope: needed, error: 'insufficient_scope', description }),
         )
         .send({ error: 'insufficient_scope', error_description: description });
+    }
+
+    // Before either path below (fast or SDK), so no tool runs for a request over the limit.
+    for (let n = countToolCalls(request.body, RATE_LIMITED_TOOL); n > 0; n--) {
+      const verdict = takeEnclaveCreate(auth);
+      if (verdict.allowed) continue;
+      const { message, hint } = tooManyEnclaveCreates(enclaveCreateLimit, verdict.retryAfter);
+      return reply
+        .status(429)
+        .header('retry-after', String(verdict.retryAfter))
+        .send({
+          jsonrpc: '2.0',
+          error: { code: -32000, message: `${message} ${hint}` },
+          id: idOf(request.body),
+        });
     }
 
     const call = fastToolCalls ? fastToolCall(request.body, request.headers, auth.scopes) : undefined;
@@ -101,6 +134,17 @@ function scopesNeeded(body: unknown): Scope[] {
     if (scope) needed.add(scope);
   }
   return SCOPES.filter((scope) => needed.has(scope));
+}
+
+function countToolCalls(body: unknown, name: string): number {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.filter((message) => isToolCall(message) && message.params.name === name).length;
+}
+
+/** The JSON-RPC id of a single request, for an error answering it; null for a batch. */
+function idOf(body: unknown): string | number | null {
+  const id = (body as { id?: unknown } | null)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
 }
 
 function isToolCall(message: unknown): message is { params: { name: string } } {

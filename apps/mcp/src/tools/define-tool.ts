@@ -17,6 +17,11 @@ export interface ToolContext {
    * whole session, so its expiry and revocation are checked per call, not only at start.
    */
   reauthorize?: () => Promise<void>;
+  /**
+   * The refusal of a call over its rate limit, when there is no HTTP status to say it with
+   * (stdio); over HTTP the route answers 429 before any tool runs.
+   */
+  limitCall?: (tool: string) => CallToolResult | undefined;
 }
 
 /** The acting user and client, for the audit log. */
