@@ -24,4 +24,15 @@ describe('MCP server configuration', () => {
       }),
     ).not.toThrow();
   });
+
+  it('has limits that never bother a person, and refuses nonsense for them', () => {
+    expect(loadMcpConfig({})).toMatchObject({
+      patNegativeCacheSeconds: 30,
+      enclaveQuota: 25,
+      enclaveCreateLimit: { max: 10, windowSeconds: 60 },
+    });
+    expect(() => loadMcpConfig({ ENCLAVE_CREATE_LIMIT: '0' })).toThrow(/ENCLAVE_CREATE_LIMIT/);
+    expect(() => loadMcpConfig({ ENCLAVE_QUOTA_PER_WORKSPACE: '-1' })).toThrow(/ENCLAVE_QUOTA_PER_WORKSPACE/);
+    expect(() => loadMcpConfig({ PAT_NEGATIVE_CACHE_SECONDS: '3600' })).toThrow(/PAT_NEGATIVE_CACHE_SECONDS/);
+  });
 });
