@@ -58,12 +58,28 @@ export async function endWebSession(
   reply.clearCookie(COOKIE, { path: '/' });
 }
 
-/** A same-site path to return to after signing in; anything else goes to the dashboard. */
+/**
+ * Where `return_to` is resolved: any origin of ours would do, since only a path on it is kept. A
+ * value that resolves elsewhere (`//evil.example`, `https://evil.example`, `javascript:`) is not ours.
+ */
+const OWN_ORIGIN = 'http://return-to.invalid';
+
+/**
+ * What a browser would drop, rewrite or choke on while following the redirect: controls, space,
+ * backslash (read as `/`), and their percent-encoded forms, so `/\t/evil.example` (`//evil.example`
+ * once the tab is dropped) or a CR/LF header injection never reach `Location`.
+ */
+const UNSAFE_IN_RETURN_TO = /[\u0000-\u0020\u007f\\]|%(?:[01][0-9a-f]|7f|5c)|^\/%2f/i;
+
+/**
+ * A path of ours to return to after signing in: `return_to` resolved as a browser would, kept only
+ * when it stays on our origin, and then only its path and query; anything else is the dashboard.
+ */
 export function safeReturnTo(value: unknown): string {
-  return typeof value === 'string' &&
-    value.startsWith('/') &&
-    !value.startsWith('//') &&
-    !value.includes('\\')
-    ? value
-    : '/dashboard';
+  const fallback = '/dashboard';
+  if (typeof value !== 'string' || !value.startsWith('/') || value.length > 2000) return fallback;
+  if (UNSAFE_IN_RETURN_TO.test(value)) return fallback;
+  const url = URL.parse(value, OWN_ORIGIN);
+  if (!url || url.origin !== OWN_ORIGIN) return fallback;
+  return `${url.pathname}${url.search}`;
 }
