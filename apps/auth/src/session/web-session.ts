@@ -65,11 +65,15 @@ export async function endWebSession(
 const OWN_ORIGIN = 'http://return-to.invalid';
 
 /**
- * What a browser would drop, rewrite or choke on while following the redirect: controls, space,
- * backslash (read as `/`), and their percent-encoded forms, so `/\t/evil.example` (`//evil.example`
- * once the tab is dropped) or a CR/LF header injection never reach `Location`.
+ * C0 controls, space and DEL: a browser drops tabs and newlines while parsing, so `/\t/evil.example`
+ * is `//evil.example`, and CR/LF in `Location` is a header injection.
  */
-const UNSAFE_IN_RETURN_TO = /[\u0000-\u0020\u007f\\]|%(?:[01][0-9a-f]|7f|5c)|^\/%2f/i;
+function hasControlOrSpace(value: string): boolean {
+  return [...value].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f);
+}
+
+/** A backslash (a browser reads it as `/`), or controls and backslash percent-encoded. */
+const UNSAFE_IN_RETURN_TO = /\\|%(?:[01][0-9a-f]|7f|5c)|^\/%2f/i;
 
 /**
  * A path of ours to return to after signing in: `return_to` resolved as a browser would, kept only
@@ -78,7 +82,7 @@ const UNSAFE_IN_RETURN_TO = /[\u0000-\u0020\u007f\\]|%(?:[01][0-9a-f]|7f|5c)|^\/
 export function safeReturnTo(value: unknown): string {
   const fallback = '/dashboard';
   if (typeof value !== 'string' || !value.startsWith('/') || value.length > 2000) return fallback;
-  if (UNSAFE_IN_RETURN_TO.test(value)) return fallback;
+  if (hasControlOrSpace(value) || UNSAFE_IN_RETURN_TO.test(value)) return fallback;
   const url = URL.parse(value, OWN_ORIGIN);
   if (!url || url.origin !== OWN_ORIGIN) return fallback;
   return `${url.pathname}${url.search}`;
