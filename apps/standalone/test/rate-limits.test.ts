@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { authorizationCodeFlow, type FlowClient, type TokenResponse, tokenRequest } from './support/flow.js';
 import { waitOut } from './support/rate-limit.js';
+import { registerClient } from './support/register.js';
 import { useStack } from './support/stack.js';
 
 const REGISTRATIONS = 3;
@@ -51,5 +53,41 @@ describe('X-Forwarded-For with no proxy trusted (the default)', () => {
     expect(limited.status).toBe(429);
     await waitOut(limited.retryAfter);
     expect((await register(env.stack.issuer)).status).toBe(201);
+  });
+});
+
+describe('failed token requests (TOKEN_FAILURE_LIMIT per address)', () => {
+  const env = useStack({ env: { TOKEN_FAILURE_LIMIT: '3', TOKEN_FAILURE_WINDOW: '2' } });
+  const redirectUri = 'http://127.0.0.1:7010/callback';
+
+  it('successes never count; after the limit of failures every request is refused until the window ends', async () => {
+    const client: FlowClient = { clientId: (await registerClient(env.stack.issuer, redirectUri)).client_id };
+    const first = await authorizationCodeFlow(env.stack.issuer, client, {
+      redirectUri,
+      email: 'tokens@example.com',
+    });
+    let refreshToken = ((await first.json()) as TokenResponse).refresh_token!;
+    const refresh = () =>
+      tokenRequest(env.stack.issuer, client, { grant_type: 'refresh_token', refresh_token: refreshToken });
+    const guess = () =>
+      tokenRequest(env.stack.issuer, client, { grant_type: 'refresh_token', refresh_token: 'a-guess' });
+
+    for (let i = 0; i < 5; i++) {
+      const response = await refresh();
+      expect(response.status).toBe(200);
+      refreshToken = ((await response.json()) as TokenResponse).refresh_token!;
+    }
+    expect([(await guess()).status, (await guess()).status, (await guess()).status]).toEqual([400, 400, 400]);
+
+    const refused = await refresh();
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({
+      error: 'too_many_requests',
+      error_description: expect.stringMatching(
+        /^Too many failed token requests from this address; retry in \d+ s\.$/,
+      ),
+    });
+    await waitOut(refused.headers.get('retry-after'));
+    expect((await refresh()).status).toBe(200);
   });
 });
