@@ -40,6 +40,7 @@ export async function buildMcpApp({
     audience: config.resource,
     keys: { jwksUrl: config.jwksUrl },
     resyncSeconds: config.revocationResyncSeconds,
+    patNegativeCacheSeconds: config.patNegativeCacheSeconds,
     onError: (error) => app.log.error({ err: error }, 'revocation or policy resync failed'),
   });
   app.addHook('onClose', () => tokens.close());
@@ -55,6 +56,7 @@ export async function buildMcpApp({
   await app.register(mcpRoutes, {
     db,
     driver,
+    enclaveQuota: config.enclaveQuota,
     allowedOrigins: new Set([new URL(config.resource).origin, ...config.allowedOrigins]),
     path: new URL(config.resource).pathname,
     resourceMetadata,

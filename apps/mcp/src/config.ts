@@ -34,8 +34,15 @@ const schema = z.object({
   MCP_TRUST_PROXY: trustProxySetting('MCP_TRUST_PROXY'),
   /** How often the in-memory list of revoked grants is reloaded in full, besides NOTIFY. */
   REVOCATION_RESYNC_SECONDS: seconds.default(30),
+  /**
+   * How long a personal access token the database refused is refused again without a query;
+   * `0` asks every time. Short, so memory stays small; at most 300.
+   */
+  PAT_NEGATIVE_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /** `local` simulates enclaves in this process; `none` leaves them to another process's driver. */
   ENCLAVE_DRIVER: z.enum(['local', 'none']).default('local'),
+  /** Enclaves that are not destroyed one workspace may have; enclave_create refuses more. */
+  ENCLAVE_QUOTA_PER_WORKSPACE: z.coerce.number().int().positive().default(25),
   /** The local driver's phase timings, in milliseconds. */
   ENCLAVE_PULL_MS: milliseconds.default(2000),
   ENCLAVE_BUILD_MS: milliseconds.default(5000),
@@ -67,7 +74,9 @@ export interface McpConfig {
   trustProxy: TrustProxy;
   allowedOrigins: string[];
   revocationResyncSeconds: number;
+  patNegativeCacheSeconds: number;
   enclaveDriver: 'local' | 'none';
+  enclaveQuota: number;
   enclaveTimings: LocalDriverTimings;
   /** Only for stdio. */
   stdioToken: string | undefined;
@@ -86,7 +95,9 @@ export function loadMcpConfig(env: Env = process.env): McpConfig {
     trustProxy: e.MCP_TRUST_PROXY,
     allowedOrigins: e.MCP_ALLOWED_ORIGINS,
     revocationResyncSeconds: e.REVOCATION_RESYNC_SECONDS,
+    patNegativeCacheSeconds: e.PAT_NEGATIVE_CACHE_SECONDS,
     enclaveDriver: e.ENCLAVE_DRIVER,
+    enclaveQuota: e.ENCLAVE_QUOTA_PER_WORKSPACE,
     stdioToken: e.ENCLAVIA_TOKEN,
     enclaveTimings: {
       pullMs: e.ENCLAVE_PULL_MS,

@@ -65,6 +65,7 @@ export async function runStdio(config: McpConfig): Promise<{ close(): Promise<vo
       db: database.db,
       auth,
       driver,
+      enclaveQuota: config.enclaveQuota,
       reauthorize: async () => {
         await verify(token);
       },
@@ -97,6 +98,7 @@ async function localVerifier(
     audience: config.resource,
     keys: { jwks: { keys: signing.map(({ d: _private, ...publicKey }) => publicKey) } },
     resyncSeconds: config.revocationResyncSeconds,
+    patNegativeCacheSeconds: config.patNegativeCacheSeconds,
   });
   cleanup.push(() => tokens.close());
   return tokens.verify;

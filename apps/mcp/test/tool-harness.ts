@@ -12,7 +12,7 @@ export interface Person {
   userId: string;
   workspaceId: string;
   /** An MCP client connected to this server as this person, holding `scopes`. */
-  client(scopes?: string[]): Promise<Client>;
+  client(scopes?: string[], limits?: { enclaveQuota?: number }): Promise<Client>;
 }
 
 const ALL = ['enclaves:read', 'enclaves:write', 'enclaves:destroy'];
@@ -49,7 +49,7 @@ export function useTools() {
       return {
         userId: user!.id,
         workspaceId: workspace!.id,
-        client: async (scopes = ALL) => {
+        client: async (scopes = ALL, { enclaveQuota = 25 } = {}) => {
           const auth: VerifiedAuth = {
             token: 'in-memory',
             clientId: `client-of-${email}`,
@@ -57,7 +57,7 @@ export function useTools() {
             expiresAt: Math.floor(Date.now() / 1000) + 900,
             extra: { userId: user!.id, email, workspaceId: workspace!.id, grantId: 'g' },
           };
-          const server = createMcpServer({ db, auth, driver: context.driver });
+          const server = createMcpServer({ db, auth, driver: context.driver, enclaveQuota });
           const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
           await server.connect(serverSide);
           const client = new Client({ name: 'tool-test', version: '0' });

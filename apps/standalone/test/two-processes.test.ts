@@ -57,6 +57,7 @@ describe.skipIf(!process.env.DATABASE_URL)('two MCP server processes on one Post
           workspaceId: workspace!.id,
           actor: { userId: user!.id, clientId: null },
           schedule: () => new Date(),
+          quota: 100,
           input: { image: `ghcr.io/acme/shared:${i}` },
         }),
       ),

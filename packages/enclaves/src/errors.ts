@@ -2,7 +2,7 @@
 export class EnclaveError extends Error {
   override name = 'EnclaveError';
   constructor(
-    readonly kind: 'not_found' | 'invalid_input' | 'illegal_transition',
+    readonly kind: 'not_found' | 'invalid_input' | 'illegal_transition' | 'quota_exceeded',
     message: string,
     readonly hint: string,
   ) {

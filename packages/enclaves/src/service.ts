@@ -21,6 +21,7 @@ import {
 } from './catalog.js';
 import { EnclaveError, enclaveNotFound } from './errors.js';
 import { parseImageReference } from './image.js';
+import { assertUnderQuota } from './quota.js';
 import { canTransition, type EnclaveState } from './states.js';
 
 export type Enclave = typeof enclaves.$inferSelect;
@@ -96,6 +97,7 @@ export function validateCreate(input: CreateInput) {
   };
 }
 
+/** A new enclave, if the input is valid and the workspace has fewer than `quota` not destroyed. */
 export async function createEnclave(
   db: Database,
   {
@@ -103,10 +105,12 @@ export async function createEnclave(
     actor,
     input,
     schedule,
-  }: { workspaceId: string; actor: Actor; input: CreateInput; schedule: Schedule },
+    quota,
+  }: { workspaceId: string; actor: Actor; input: CreateInput; schedule: Schedule; quota: number },
 ): Promise<Enclave> {
   const valid = validateCreate(input);
   return db.transaction(async (tx) => {
+    await assertUnderQuota(tx, workspaceId, quota);
     const [enclave] = await tx
       .insert(enclaves)
       .values({

@@ -38,6 +38,7 @@ describe('the local driver', () => {
         workspaceId,
         actor,
         schedule: driver.schedule,
+        quota: 100,
         input: { image: 'ghcr.io/acme/api:1', container_port: 9000 },
       });
       driver.wake();
@@ -68,6 +69,7 @@ describe('the local driver', () => {
         workspaceId,
         actor,
         schedule: driver.schedule,
+        quota: 100,
         input: { image: 'ghcr.io/acme/fail-build:1' },
       });
       await expect.poll(() => stateOf(enclave.id), { timeout: 5000 }).toBe('failed');
@@ -85,6 +87,7 @@ describe('the local driver', () => {
       workspaceId,
       actor,
       schedule: slow.schedule,
+      quota: 100,
       input: { image: 'ghcr.io/acme/resume:1' },
     });
     await expect.poll(() => stateOf(enclave.id), { timeout: 5000 }).toBe('building');
@@ -118,6 +121,7 @@ describe('the local driver', () => {
             workspaceId,
             actor,
             schedule: drivers[0]!.schedule,
+            quota: 100,
             input: { image: `ghcr.io/acme/many:${i}` },
           }),
         ),

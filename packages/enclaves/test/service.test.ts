@@ -38,6 +38,7 @@ const create = (workspaceId: string, input = {}) =>
     workspaceId,
     actor,
     schedule,
+    quota: 100,
     input: { image: 'ghcr.io/acme/api:1', ...input },
   });
 

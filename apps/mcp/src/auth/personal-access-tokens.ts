@@ -12,6 +12,7 @@ import {
   users,
   workspacePolicies,
 } from '@enclavia/db';
+import { createRefusedTokens } from './refused-tokens.js';
 import { InvalidTokenError, type VerifiedAuth } from './verify-access-token.js';
 
 interface Entry {
@@ -28,15 +29,23 @@ const NOT_VALID =
  * `cacheSeconds`: a client making many calls costs one query a minute, not one per request.
  * A revocation (by its owner, by removing the member, by the workspace turning tokens off) comes
  * through the revocation list at once, like a grant's.
+ *
+ * A token the database does not accept is remembered as refused for `negativeCacheSeconds`, so
+ * sending it again costs no query. That cannot refuse a good token: a token is random and shown
+ * once when it is made, so a string unknown now never becomes valid later, and every other
+ * reason to refuse one (revoked, expired, its owner disabled or removed, tokens turned off in the
+ * workspace) is final, since each revokes the token for good.
  */
 export function createPersonalAccessTokenVerifier(options: {
   db: Database;
   isRevoked: (key: string) => boolean;
   cacheSeconds?: number;
+  negativeCacheSeconds?: number;
   maxEntries?: number;
 }) {
-  const { db, isRevoked, cacheSeconds = 60, maxEntries = 10_000 } = options;
+  const { db, isRevoked, cacheSeconds = 60, negativeCacheSeconds = 30, maxEntries = 10_000 } = options;
   const cache = new Map<string, Entry>();
+  const refused = createRefusedTokens({ seconds: negativeCacheSeconds, maxEntries });
 
   const load = async (hash: string): Promise<Entry | undefined> => {
     const [row] = await db
@@ -98,8 +107,12 @@ export function createPersonalAccessTokenVerifier(options: {
     let entry = cache.get(hash);
     if (!entry || Date.now() - entry.loadedAt > cacheSeconds * 1000) {
       cache.delete(hash);
+      if (refused.has(hash)) throw new InvalidTokenError(NOT_VALID);
       entry = await load(hash);
-      if (!entry) throw new InvalidTokenError(NOT_VALID);
+      if (!entry) {
+        refused.add(hash);
+        throw new InvalidTokenError(NOT_VALID);
+      }
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
       cache.set(hash, entry);
     }

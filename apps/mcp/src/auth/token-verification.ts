@@ -23,6 +23,8 @@ export async function startTokenVerification(options: {
   audience: string;
   keys: { jwksUrl: string } | { jwks: JSONWebKeySet };
   resyncSeconds: number;
+  /** How long a personal access token the database refused is refused without asking it again. */
+  patNegativeCacheSeconds: number;
   onError?: (error: unknown) => void;
 }): Promise<TokenVerification> {
   const { db, listen, resyncSeconds, onError } = options;
@@ -38,7 +40,11 @@ export async function startTokenVerification(options: {
       keys: options.keys,
       isRevoked: revocations.isRevoked,
     }),
-    personalAccessToken: createPersonalAccessTokenVerifier({ db, isRevoked: revocations.isRevoked }),
+    personalAccessToken: createPersonalAccessTokenVerifier({
+      db,
+      isRevoked: revocations.isRevoked,
+      negativeCacheSeconds: options.patNegativeCacheSeconds,
+    }),
   });
   return {
     verify: withWorkspacePolicy(verify, policies),

@@ -14,6 +14,7 @@ import { originPolicy } from './origin-policy.js';
 export interface McpRouteOptions {
   db: Database;
   driver: EnclaveDriver;
+  enclaveQuota: number;
   allowedOrigins: ReadonlySet<string>;
   path: string;
   resourceMetadata: string;
@@ -25,7 +26,7 @@ export interface McpRouteOptions {
 /** The Streamable HTTP endpoint, stateless: every request is authenticated and served on its own. */
 export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
   app,
-  { db, driver, allowedOrigins, path, resourceMetadata, verify, fastToolCalls },
+  { db, driver, enclaveQuota, allowedOrigins, path, resourceMetadata, verify, fastToolCalls },
 ) => {
   app.addHook('onRequest', originPolicy(allowedOrigins));
   app.addHook('preHandler', requireBearer({ verify, resourceMetadata }));
@@ -51,12 +52,12 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
 
     const call = fastToolCalls ? fastToolCall(request.body, request.headers, auth.scopes) : undefined;
     if (call) {
-      const answer = await answerToolCall(call, { db, auth, driver });
+      const answer = await answerToolCall(call, { db, auth, driver, enclaveQuota });
       // A Buffer, so the content type stays exactly the SDK's, without a charset.
       return reply.header('content-type', 'application/json').send(Buffer.from(JSON.stringify(answer)));
     }
 
-    const server = createMcpServer({ db, auth, driver });
+    const server = createMcpServer({ db, auth, driver, enclaveQuota });
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,

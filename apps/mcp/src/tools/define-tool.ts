@@ -10,6 +10,8 @@ export interface ToolContext {
   auth: VerifiedAuth;
   /** Runs the enclaves: schedules and takes the steps after a user's change. */
   driver: EnclaveDriver;
+  /** Enclaves that are not destroyed a workspace may have (ENCLAVE_QUOTA_PER_WORKSPACE). */
+  enclaveQuota: number;
   /**
    * Checks again, before each call, that the token is still good: on stdio one token serves the
    * whole session, so its expiry and revocation are checked per call, not only at start.

@@ -43,6 +43,22 @@ describe('enclave_create', () => {
     expect(result.text).toContain(how);
   });
 
+  it("refuses an enclave past the workspace's quota, naming it and how to make room", async () => {
+    const cy = await tools.person('cy@example.com');
+    const client = await cy.client(undefined, { enclaveQuota: 2 });
+    const first = await call(client, 'enclave_create', { image: 'ghcr.io/acme/one:1' });
+    await call(client, 'enclave_create', { image: 'ghcr.io/acme/two:1' });
+
+    const refused = await call(client, 'enclave_create', { image: 'ghcr.io/acme/three:1' });
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toContain('quota of 2 enclaves');
+    expect(refused.text).toContain('enclave_destroy');
+    expect(refused.text).toContain('ENCLAVE_QUOTA_PER_WORKSPACE');
+
+    await call(client, 'enclave_destroy', { id: first.data.enclave.id });
+    expect((await call(client, 'enclave_create', { image: 'ghcr.io/acme/three:1' })).isError).toBe(false);
+  });
+
   it('is in the audit log with the acting user and client', async () => {
     const bo = await tools.person('bo@example.com');
     await call(await bo.client(), 'enclave_create', { image: 'ghcr.io/acme/audited:1' });

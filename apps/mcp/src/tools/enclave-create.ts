@@ -40,6 +40,7 @@ export const enclaveCreate = defineTool({
       actor: actorOf(ctx),
       input,
       schedule: ctx.driver.schedule,
+      quota: ctx.enclaveQuota,
     });
     ctx.driver.wake();
     return structured({ enclave: enclaveJson(enclave) });
