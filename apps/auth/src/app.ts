@@ -54,7 +54,10 @@ export async function buildAuthApp({
   app.addHook('onClose', () => policies.close());
   const provider = createProvider({ config, db, keys, policies, fetch });
 
-  mountProvider(app, provider, { registrationLimit: config.registrationLimit });
+  mountProvider(app, provider, {
+    registrationLimit: config.registrationLimit,
+    tokenFailureLimit: config.tokenFailureLimit,
+  });
   await app.register(cookie, { secret: keys.cookie });
   await app.register(formbody);
   const upstream = configuredProviders(config);

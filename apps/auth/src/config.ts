@@ -19,6 +19,9 @@ import { z } from 'zod';
 
 const DAY = 86_400;
 
+/** How many of something a limit allows per window. */
+const perWindow = z.coerce.number().int().positive();
+
 /** Comma-separated email addresses, lowercased as accounts store them. */
 const emailList = z
   .string()
@@ -68,8 +71,11 @@ const schema = z
     /** How often the in-memory workspace policies are reloaded in full, besides NOTIFY. */
     REVOCATION_RESYNC_SECONDS: seconds.default(30),
     /** Client registrations allowed per client address per window. Claude's backend shares addresses. */
-    REGISTER_RATE_LIMIT: z.coerce.number().int().positive().default(30),
+    REGISTER_RATE_LIMIT: perWindow.default(30),
     REGISTER_RATE_WINDOW: seconds.default(60),
+    /** Failed token requests (400/401) per client address per window; then every one is refused until it ends. */
+    TOKEN_FAILURE_LIMIT: perWindow.default(100),
+    TOKEN_FAILURE_WINDOW: seconds.default(60),
     /** Registered clients that never obtained a grant are removed after this age... */
     CLIENT_REAP_AFTER: seconds.default(DAY),
     /** ...checked this often. */
@@ -99,6 +105,12 @@ export interface OAuthAppCredentials {
   clientSecret: string;
 }
 
+/** At most `max` per `windowSeconds`. */
+export interface Limit {
+  max: number;
+  windowSeconds: number;
+}
+
 export interface AuthConfig {
   nodeEnv: 'development' | 'test' | 'production';
   database: DatabaseConfig;
@@ -111,7 +123,8 @@ export interface AuthConfig {
   github?: OAuthAppCredentials;
   google?: OAuthAppCredentials;
   cimdCache: { min: number; max: number };
-  registrationLimit: { max: number; windowSeconds: number };
+  registrationLimit: Limit;
+  tokenFailureLimit: Limit;
   housekeeping: { intervalSeconds: number };
   clientReaping: { afterSeconds: number; intervalSeconds: number };
   liveStateResyncSeconds: number;
@@ -147,6 +160,7 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
       : {}),
     cimdCache: { min: e.CIMD_CACHE_MIN, max: e.CIMD_CACHE_MAX },
     registrationLimit: { max: e.REGISTER_RATE_LIMIT, windowSeconds: e.REGISTER_RATE_WINDOW },
+    tokenFailureLimit: { max: e.TOKEN_FAILURE_LIMIT, windowSeconds: e.TOKEN_FAILURE_WINDOW },
     housekeeping: { intervalSeconds: e.HOUSEKEEPING_INTERVAL },
     clientReaping: { afterSeconds: e.CLIENT_REAP_AFTER, intervalSeconds: e.CLIENT_REAP_INTERVAL },
     liveStateResyncSeconds: e.REVOCATION_RESYNC_SECONDS,

@@ -1,3 +1,4 @@
+export { createFailureLimiter, type FailureLimiter } from './failure-limit.js';
 export { announcePolicy, type LivePolicies, startLivePolicies } from './live-policies.js';
 export { type LiveState, startLiveState } from './live-state.js';
 export { createRateLimiter, type RateLimiter, type RateLimitVerdict } from './rate-limit.js';

@@ -1,7 +1,7 @@
 import type { ClientMetadata, Configuration, Provider } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { z } from 'zod';
-import { isLoopbackHost, loopbackMatch, parseRedirectUri, type RedirectKind } from './redirect-uris.js';
+import { isLoopbackHost, parseRedirectUri, type RedirectKind, redirectUriMatches } from './redirect-uris.js';
 
 type ApplicationType = 'native' | 'web';
 
@@ -89,17 +89,16 @@ function inferApplicationType(kinds: RedirectKind[]): ApplicationType {
 }
 
 /**
- * Loopback redirect URIs match on any port, and `localhost`, `127.0.0.1` and `[::1]` are one
- * host: Claude Code registers `http://localhost/callback` and listens on 127.0.0.1 at a random
- * port. oidc-provider offers no hook for redirect matching, so its check is widened here.
+ * Redirect URIs match exactly, except that a loopback one matches on any port and `localhost`,
+ * `127.0.0.1` and `[::1]` are one host: Claude Code registers `http://localhost/callback` and
+ * listens on 127.0.0.1 at a random port. oidc-provider offers no hook for redirect matching, so
+ * its check is replaced here by ours (redirect-uris.ts), the one the workspace allowlist uses.
  */
 export function widenLoopbackRedirects(provider: Provider): void {
-  const prototype = provider.Client.prototype;
-  const exact = prototype.redirectUriAllowed;
-  prototype.redirectUriAllowed = function redirectUriAllowed(
+  provider.Client.prototype.redirectUriAllowed = function redirectUriAllowed(
     this: InstanceType<Provider['Client']>,
     value: string,
   ) {
-    return exact.call(this, value) || loopbackMatch(value, this.redirectUris ?? []);
+    return redirectUriMatches(value, this.redirectUris ?? []);
   };
 }

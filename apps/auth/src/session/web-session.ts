@@ -58,12 +58,32 @@ export async function endWebSession(
   reply.clearCookie(COOKIE, { path: '/' });
 }
 
-/** A same-site path to return to after signing in; anything else goes to the dashboard. */
+/**
+ * Where `return_to` is resolved: any origin of ours would do, since only a path on it is kept. A
+ * value that resolves elsewhere (`//evil.example`, `https://evil.example`, `javascript:`) is not ours.
+ */
+const OWN_ORIGIN = 'http://return-to.invalid';
+
+/**
+ * C0 controls, space and DEL: a browser drops tabs and newlines while parsing, so `/\t/evil.example`
+ * is `//evil.example`, and CR/LF in `Location` is a header injection.
+ */
+function hasControlOrSpace(value: string): boolean {
+  return [...value].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f);
+}
+
+/** A backslash (a browser reads it as `/`), or controls and backslash percent-encoded. */
+const UNSAFE_IN_RETURN_TO = /\\|%(?:[01][0-9a-f]|7f|5c)|^\/%2f/i;
+
+/**
+ * A path of ours to return to after signing in: `return_to` resolved as a browser would, kept only
+ * when it stays on our origin, and then only its path and query; anything else is the dashboard.
+ */
 export function safeReturnTo(value: unknown): string {
-  return typeof value === 'string' &&
-    value.startsWith('/') &&
-    !value.startsWith('//') &&
-    !value.includes('\\')
-    ? value
-    : '/dashboard';
+  const fallback = '/dashboard';
+  if (typeof value !== 'string' || !value.startsWith('/') || value.length > 2000) return fallback;
+  if (hasControlOrSpace(value) || UNSAFE_IN_RETURN_TO.test(value)) return fallback;
+  const url = URL.parse(value, OWN_ORIGIN);
+  if (!url || url.origin !== OWN_ORIGIN) return fallback;
+  return `${url.pathname}${url.search}`;
 }

@@ -2,7 +2,7 @@ import { announcePolicy, DEFAULT_POLICY, readPolicy, type WorkspacePolicy } from
 import { AUDIT_SCOPE, POLICY_ERRORS, SCOPES, type Scope } from '@enclavia/contract';
 import { type Database, eq, grants, recordAudit, sql, workspacePolicies } from '@enclavia/db';
 import { z } from 'zod';
-import { loopbackMatch, parseRedirectUri } from '../oidc/redirect-uris.js';
+import { parseRedirectUri, redirectUriMatches } from '../oidc/redirect-uris.js';
 import { revokeGrants } from '../revocation.js';
 import { revokeTokensWhere } from '../tokens/personal-access-tokens.js';
 import { WorkspaceError } from './errors.js';
@@ -208,14 +208,14 @@ function dedupe(values: string[]): string[] {
 }
 
 /**
- * Exact, except that a loopback entry matches any port on any loopback host; an app's own scheme
- * (`cursor://…`) matches only exactly.
+ * Exact, except that a loopback entry matches any port on any of the three loopback hosts; an
+ * app's own scheme (`cursor://…`) matches only exactly. The rule oidc-provider applies too.
  */
 export function redirectUriAllowed(
   policy: Pick<WorkspacePolicy, 'allowedRedirectUris'>,
   uri: string,
 ): boolean {
-  return policy.allowedRedirectUris.includes(uri) || loopbackMatch(uri, policy.allowedRedirectUris);
+  return redirectUriMatches(uri, policy.allowedRedirectUris);
 }
 
 export function clientAllowed(policy: Pick<WorkspacePolicy, 'allowedClientIds'>, id: string): boolean {

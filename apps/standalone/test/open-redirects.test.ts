@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CookieJar } from './support/consent.js';
+import { FakeIdentityProviders, routeUpstreamHostsTo } from './support/fake-idp.js';
+import { authorizationCodeFlow, authorizationRequest } from './support/flow.js';
+import { registration } from './support/register.js';
+import { useStack } from './support/stack.js';
+
+const env = useStack();
+// Upstream sign-in (GitHub) is configured on a second server only: the product without it has
+// the development login alone.
+const upstreamEnv = useStack({ env: { GITHUB_CLIENT_ID: 'gh-client', GITHUB_CLIENT_SECRET: 'gh-secret' } });
+
+/** GET /authorize as a browser would, redirects not followed: where it would send the browser. */
+async function authorize(url: URL) {
+  const response = await fetch(url, { redirect: 'manual' });
+  return { status: response.status, location: response.headers.get('location'), page: await response.text() };
+}
+
+describe('redirect_uri at /authorize: the registered string, only the loopback port may differ', () => {
+  const LOOPBACK = 'http://localhost/callback';
+  const WEB = 'https://app.example/cb?tenant=1';
+  let clientId: string;
+  beforeAll(async () => {
+    const web = await registration(env.stack.issuer, {
+      redirect_uris: [LOOPBACK, WEB],
+      token_endpoint_auth_method: 'none',
+    });
+    expect(web.status).toBe(201);
+    clientId = web.body.client_id as string;
+  });
+
+  it('a loopback URI on any port and any of the three hosts completes the flow', async () => {
+    const response = await authorizationCodeFlow(
+      env.stack.issuer,
+      { clientId },
+      { redirectUri: 'http://[::1]:54321/callback', email: 'loopback-port@example.com' },
+    );
+    expect(response.status).toBe(200);
+  });
+
+  it.each([
+    ['userinfo', 'http://evil.example@localhost:1234/callback'],
+    ['a fragment', 'http://localhost:1234/callback#frag'],
+    ['a ".." segment', 'http://localhost:1234/x/../callback'],
+    ['an encoded ".." segment', 'http://localhost:1234/x/%2e%2e/callback'],
+    ['a "." segment', 'http://localhost:1234/./callback'],
+    ['the loopback host in capitals', 'http://LOCALHOST:1234/callback'],
+    ['the web host in capitals', 'https://APP.example/cb?tenant=1'],
+    ['127.1', 'http://127.1:1234/callback'],
+    ['0x7f000001', 'http://0x7f000001:1234/callback'],
+    ['2130706433', 'http://2130706433:1234/callback'],
+    ['a trailing slash on loopback', 'http://localhost:1234/callback/'],
+    ['a trailing slash on the web', 'https://app.example/cb/?tenant=1'],
+    ['an extra query on loopback', 'http://localhost:1234/callback?x=1'],
+    ['an extra query on the web', 'https://app.example/cb?tenant=1&x=1'],
+    ['a port on the web', 'https://app.example:8443/cb?tenant=1'],
+  ])('refuses %s with a page, never a redirect', async (_name, redirectUri) => {
+    const { url } = authorizationRequest(env.stack.issuer, { clientId }, { redirectUri });
+    const { status, location, page } = await authorize(url);
+    expect(location).toBeNull();
+    expect(status).toBe(400);
+    expect(page).toContain('redirect_uri');
+  });
+});
+
+describe('registration refuses redirect URIs that would not match as written', () => {
+  it.each([
+    ['userinfo', 'https://user@app.example/cb', 'userinfo'],
+    ['userinfo on loopback (finding 12)', 'http://evil.example@localhost/callback', 'userinfo'],
+    ['a fragment', 'https://app.example/cb#frag', 'fragment'],
+    ['a ".." segment', 'https://app.example/x/../cb', 'segments'],
+    ['an encoded "." segment', 'http://localhost/%2e/cb', 'segments'],
+    ['LOCALHOST', 'http://LOCALHOST/callback', 'lower case'],
+    ['127.1', 'http://127.1/callback', 'lower case'],
+    ['0x7f000001', 'http://0x7f000001/callback', 'lower case'],
+    ['2130706433', 'http://2130706433/callback', 'lower case'],
+  ])('%s', async (_name, uri, reason) => {
+    const { status, body } = await registration(env.stack.issuer, {
+      redirect_uris: [uri],
+      token_endpoint_auth_method: 'none',
+    });
+    expect(status).toBe(400);
+    expect(body.error).toBe('invalid_redirect_uri');
+    expect(body.error_description).toContain(reason);
+  });
+});
+
+/** Every way a `return_to` could leave our origin once a browser reads it. */
+const RETURN_TO_TRICKS = [
+  ['a tab between the slashes (finding 5)', '/\t/evil.example'],
+  ['an encoded tab between the slashes', '/%09/evil.example'],
+  ['a newline between the slashes', '/\n/evil.example'],
+  ['CR/LF, a header injection', '/dashboard\r\nSet-Cookie: pwned=1'],
+  ['encoded CR/LF', '/dashboard%0d%0aSet-Cookie:%20pwned=1'],
+  ['a NUL', '/\u0000/evil.example'],
+  ['a backslash after the slash', '/\\evil.example'],
+  ['two backslashes', '\\\\evil.example'],
+  ['a slash and a backslash', '/\\/evil.example'],
+  ['an encoded backslash', '/%5Cevil.example'],
+  ['an encoded backslash in lower case', '/%5cevil.example'],
+  ['an encoded slash after the slash', '/%2F/evil.example'],
+  ['protocol-relative', '//evil.example'],
+  ['protocol-relative with a path', '//evil.example/dashboard'],
+  ['an absolute URL', 'https://evil.example'],
+  ['an absolute URL without slashes', 'https:evil.example'],
+  ['javascript:', 'javascript:alert(document.cookie)'],
+  ['JavaScript: in mixed case', 'JaVaScRiPt:alert(1)'],
+  ['data:', 'data:text/html,<script>alert(1)</script>'],
+  ['a space before the slashes', ' //evil.example'],
+  ['a relative path without a slash', 'evil.example'],
+] as const;
+
+/** The development login as a browser submits it, with `returnTo` in its hidden field. */
+async function devLogin(issuer: string, returnTo: string) {
+  const jar = new CookieJar();
+  const login = new URL('/login', issuer);
+  const page = await fetch(login);
+  jar.store(login, page.headers.getSetCookie());
+  const csrf = (await page.text()).match(/name="csrf" value="([^"]+)"/)![1]!;
+  const post = new URL('/login/dev', issuer);
+  const response = await fetch(post, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: jar.header(post), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ csrf, email: 'return-to@example.com', return_to: returnTo }),
+  });
+  return { status: response.status, location: response.headers.get('location') };
+}
+
+/**
+ * "Continue with GitHub" from the dashboard's sign-in page, over HTTP: the start, GitHub's page
+ * (the fake one) and Authorize, then the callback; where the callback sends the browser.
+ */
+async function githubLogin(issuer: string, fake: FakeIdentityProviders, returnTo: string) {
+  const jar = new CookieJar();
+  const login = new URL('/login', issuer);
+  const page = await fetch(login);
+  jar.store(login, page.headers.getSetCookie());
+  const csrf = (await page.text()).match(/name="csrf" value="([^"]+)"/)![1]!;
+  const start = new URL('/login/github', issuer);
+  const started = await fetch(start, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: jar.header(start), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ csrf, return_to: returnTo }),
+  });
+  expect(started.status).toBe(303);
+  jar.store(start, started.headers.getSetCookie());
+  const github = new URL(started.headers.get('location')!);
+  const authorizePage = await (await fetch(new URL(`${github.pathname}${github.search}`, fake.url))).text();
+  const decide = authorizePage.match(/id="authorize" href="([^"]+)"/)![1]!.replace(/&amp;/g, '&');
+  const decided = await fetch(new URL(decide, fake.url), { redirect: 'manual' });
+  const callback = new URL(decided.headers.get('location')!);
+  const done = await fetch(callback, { redirect: 'manual', headers: { cookie: jar.header(callback) } });
+  return { status: done.status, location: done.headers.get('location') };
+}
+
+describe('return_to after signing in stays on our origin', () => {
+  it('a path of ours, with its query, is where the sign-in returns', async () => {
+    expect(await devLogin(env.stack.issuer, '/admin?tab=policy')).toEqual({
+      status: 303,
+      location: '/admin?tab=policy',
+    });
+  });
+
+  it.each(RETURN_TO_TRICKS)('development login: %s goes to the dashboard', async (_name, returnTo) => {
+    expect(await devLogin(env.stack.issuer, returnTo)).toEqual({ status: 303, location: '/dashboard' });
+  });
+
+  it.each(RETURN_TO_TRICKS)('the sign-in page does not carry %s', async (_name, returnTo) => {
+    const page = await fetch(new URL(`/login?return_to=${encodeURIComponent(returnTo)}`, env.stack.issuer));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<input type="hidden" name="return_to" value="/dashboard">');
+  });
+
+  describe('through GitHub', () => {
+    const fake = new FakeIdentityProviders();
+    let unroute: () => void;
+    beforeAll(async () => {
+      await fake.start();
+      unroute = await routeUpstreamHostsTo(fake.url);
+    });
+    afterAll(async () => {
+      unroute?.();
+      await fake.close();
+    });
+
+    it('a path of ours is where the sign-in returns', async () => {
+      expect(await githubLogin(upstreamEnv.stack.issuer, fake, '/admin?tab=policy')).toEqual({
+        status: 303,
+        location: '/admin?tab=policy',
+      });
+    });
+
+    it.each(RETURN_TO_TRICKS)('%s goes to the dashboard', async (_name, returnTo) => {
+      expect(await githubLogin(upstreamEnv.stack.issuer, fake, returnTo)).toEqual({
+        status: 303,
+        location: '/dashboard',
+      });
+    });
+  });
+});
