@@ -19,6 +19,7 @@ import { createProvider, type ProviderDeps } from './oidc/provider.js';
 import { sessionRoutes } from './session/routes.js';
 import { trackGrantUse } from './tokens/grants.js';
 import { configuredProviders } from './upstream/index.js';
+import { guardInput } from './web/input-guard.js';
 
 export interface AuthAppDeps {
   config: AuthConfig;
@@ -55,6 +56,7 @@ export async function buildAuthApp({
   const provider = createProvider({ config, db, keys, policies, fetch });
 
   mountProvider(app, provider, { registrationLimit: config.registrationLimit });
+  guardInput(app);
   await app.register(cookie, { secret: keys.cookie });
   await app.register(formbody);
   const upstream = configuredProviders(config);

@@ -92,7 +92,15 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
   });
 
   app.post('/dashboard/tokens', async (request, reply) => {
-    const input = createTokenInput.safeParse(tokenForm.parse(body(request)));
+    const form = tokenForm.safeParse(body(request));
+    if (!form.success)
+      return render(
+        request,
+        reply,
+        { error: `The token form was not understood: ${fieldIssues(form.error)}.` },
+        400,
+      );
+    const input = createTokenInput.safeParse(form.data);
     if (!input.success)
       return render(request, reply, { error: input.error.issues.map((i) => i.message).join(' ') }, 400);
     const { token } = await createPersonalAccessToken(db, { userId: request.user!.id, input: input.data });
@@ -117,3 +125,8 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
     );
   });
 };
+
+/** Which fields were wrong and how, e.g. `name: expected string, received array`. */
+function fieldIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; ');
+}

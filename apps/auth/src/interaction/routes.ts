@@ -226,6 +226,14 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     }
     if (error instanceof z.ZodError)
       return send(reply, errorPage('Bad request', 'The page address is not valid.'), 400);
+    // Fastify's own refusals (an unsupported content type, a malformed body) are the client's doing.
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500)
+      return send(
+        reply,
+        errorPage('Bad request', 'The form could not be read: send it from the sign-in page.'),
+        status,
+      );
     request.log.error({ err: error }, 'interaction failed');
     return send(
       reply,
