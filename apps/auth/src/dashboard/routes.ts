@@ -12,7 +12,8 @@ import {
   revokePersonalAccessToken,
 } from '../tokens/personal-access-tokens.js';
 import { csrfToken } from '../web/csrf.js';
-import { errorPage, sendPage } from '../web/page.js';
+import { sendFailurePage } from '../web/failure-page.js';
+import { sendPage } from '../web/page.js';
 import { formCsrf, signInFirst } from '../web/page-guards.js';
 import { adminWorkspacesOf, WorkspaceError } from '../workspaces/index.js';
 import { dashboardPage } from './views.js';
@@ -117,12 +118,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
   app.setErrorHandler(async (error, request, reply) => {
     if (error instanceof WorkspaceError)
       return render(request, reply, { error: error.message }, error.status);
-    request.log.error({ err: error }, 'dashboard request failed');
-    return sendPage(
-      reply,
-      errorPage('Something went wrong', 'The change could not be made.', 'Try again in a moment.'),
-      500,
-    );
+    return sendFailurePage(error, request, reply, { logMessage: 'dashboard request failed' });
   });
 };
 
