@@ -19,6 +19,7 @@ import { createProvider, type ProviderDeps } from './oidc/provider.js';
 import { sessionRoutes } from './session/routes.js';
 import { trackGrantUse } from './tokens/grants.js';
 import { configuredProviders } from './upstream/index.js';
+import { guardInput } from './web/input-guard.js';
 
 export interface AuthAppDeps {
   config: AuthConfig;
@@ -58,6 +59,7 @@ export async function buildAuthApp({
     registrationLimit: config.registrationLimit,
     tokenFailureLimit: config.tokenFailureLimit,
   });
+  guardInput(app);
   await app.register(cookie, { secret: keys.cookie });
   await app.register(formbody);
   const upstream = configuredProviders(config);

@@ -1,4 +1,4 @@
-import { fastifyTrustProxy } from '@enclavia/config';
+import { fastifyTrustProxy, refuseControlCharacters } from '@enclavia/config';
 import { protectedResourceMetadataUrl } from '@enclavia/contract';
 import type { Database, Listen } from '@enclavia/db';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -50,6 +50,7 @@ export async function buildMcpApp({
   app.addHook('onClose', () => driver.close());
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
 
+  refuseControlCharacters(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(protectedResourceRoutes, { config });
   await app.register(issuerFallbackRoutes, { issuer: config.issuer, resource: config.resource });

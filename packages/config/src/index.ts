@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
+export * from './input-guard.js';
 export { closeOnSignal, exitOnStartupError } from './lifecycle.js';
 
 import { z } from 'zod';

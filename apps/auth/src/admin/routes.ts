@@ -5,7 +5,8 @@ import type { AuthConfig } from '../config.js';
 import { isInstanceAdmin } from '../instance-admin/disable.js';
 import { connectedAppsIn } from '../tokens/grants.js';
 import { csrfToken } from '../web/csrf.js';
-import { errorPage, sendPage } from '../web/page.js';
+import { sendFailurePage } from '../web/failure-page.js';
+import { sendPage } from '../web/page.js';
 import { formCsrf, signInFirst } from '../web/page-guards.js';
 import {
   adminWorkspace,
@@ -226,12 +227,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
       const workspaceId = params(request).id;
       if (workspaceId) return settings(request, reply, workspaceId, error.message);
     }
-    request.log.error({ err: error }, 'admin request failed');
-    return sendPage(
-      reply,
-      errorPage('Something went wrong', 'The change could not be made.', 'Try again in a moment.'),
-      500,
-    );
+    return sendFailurePage(error, request, reply, { logMessage: 'admin request failed' });
   });
 };
 

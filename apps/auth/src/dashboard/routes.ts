@@ -12,7 +12,8 @@ import {
   revokePersonalAccessToken,
 } from '../tokens/personal-access-tokens.js';
 import { csrfToken } from '../web/csrf.js';
-import { errorPage, sendPage } from '../web/page.js';
+import { sendFailurePage } from '../web/failure-page.js';
+import { sendPage } from '../web/page.js';
 import { formCsrf, signInFirst } from '../web/page-guards.js';
 import { adminWorkspacesOf, WorkspaceError } from '../workspaces/index.js';
 import { dashboardPage } from './views.js';
@@ -92,7 +93,15 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
   });
 
   app.post('/dashboard/tokens', async (request, reply) => {
-    const input = createTokenInput.safeParse(tokenForm.parse(body(request)));
+    const form = tokenForm.safeParse(body(request));
+    if (!form.success)
+      return render(
+        request,
+        reply,
+        { error: `The token form was not understood: ${fieldIssues(form.error)}.` },
+        400,
+      );
+    const input = createTokenInput.safeParse(form.data);
     if (!input.success)
       return render(request, reply, { error: input.error.issues.map((i) => i.message).join(' ') }, 400);
     const { token } = await createPersonalAccessToken(db, { userId: request.user!.id, input: input.data });
@@ -109,11 +118,11 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
   app.setErrorHandler(async (error, request, reply) => {
     if (error instanceof WorkspaceError)
       return render(request, reply, { error: error.message }, error.status);
-    request.log.error({ err: error }, 'dashboard request failed');
-    return sendPage(
-      reply,
-      errorPage('Something went wrong', 'The change could not be made.', 'Try again in a moment.'),
-      500,
-    );
+    return sendFailurePage(error, request, reply, { logMessage: 'dashboard request failed' });
   });
 };
+
+/** Which fields were wrong and how, e.g. `name: expected string, received array`. */
+function fieldIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; ');
+}

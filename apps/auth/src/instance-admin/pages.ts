@@ -2,7 +2,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { notFoundPage } from '../admin/views.js';
 import { csrfToken } from '../web/csrf.js';
-import { errorPage, sendPage } from '../web/page.js';
+import { sendFailurePage } from '../web/failure-page.js';
+import { sendPage } from '../web/page.js';
 import { formCsrf, signInFirst } from '../web/page-guards.js';
 import type { InstanceAdminOptions } from './api.js';
 import { accountEmail, accountToDisable, disableAsInstanceAdmin, isInstanceAdmin } from './disable.js';
@@ -73,11 +74,6 @@ export const instanceAdminPages: FastifyPluginAsync<InstanceAdminOptions> = asyn
   app.setErrorHandler(async (error, request, reply) => {
     if (error instanceof InstanceAdminError)
       return users(request, reply, { error: error.message }, error.status);
-    request.log.error({ err: error }, 'instance admin request failed');
-    return sendPage(
-      reply,
-      errorPage('Something went wrong', 'The change could not be made.', 'Try again in a moment.'),
-      500,
-    );
+    return sendFailurePage(error, request, reply, { logMessage: 'instance admin request failed' });
   });
 };

@@ -8,6 +8,7 @@ import type { AuthConfig } from '../config.js';
 import { takeUpstreamLogin } from '../login/handoff.js';
 import type { UpstreamIdentityProvider, UpstreamProviderId } from '../upstream/index.js';
 import { csrfToken, isValidCsrf } from '../web/csrf.js';
+import { sendFailurePage } from '../web/failure-page.js';
 import { errorPage, type RenderedPage } from '../web/page.js';
 import { checkConsent, getPolicy } from '../workspaces/policy.js';
 import { type ClientView, consentPage, loginPage } from './views.js';
@@ -226,12 +227,10 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     }
     if (error instanceof z.ZodError)
       return send(reply, errorPage('Bad request', 'The page address is not valid.'), 400);
-    request.log.error({ err: error }, 'interaction failed');
-    return send(
-      reply,
-      errorPage('Something went wrong', 'The sign-in could not be completed.', 'Try again in a moment.'),
-      500,
-    );
+    return sendFailurePage(error, request, reply, {
+      logMessage: 'interaction failed',
+      failed: 'The sign-in could not be completed.',
+    });
   });
 };
 

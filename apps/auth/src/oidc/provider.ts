@@ -15,6 +15,7 @@ import { CLIENT_AUTHENTICATION } from './client-auth.js';
 import { keepClientKeys } from './client-keys.js';
 import { APPLICATION_TYPE_UNSENT, clientMetadataPolicy, widenLoopbackRedirects } from './client-policy.js';
 import { grantPolicies } from './grant-policy.js';
+import { refuseControlCharactersInProvider } from './input-guard.js';
 import type { ServerKeys } from './keys.js';
 import { KNOWN_CIMD_CLIENTS } from './known-clients.js';
 import { CLIENT_JWKS_MAX_BYTES, guardedFetch } from './outbound-fetch.js';
@@ -168,6 +169,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
   if (typeof config.trustProxy === 'number') provider.maxIpsCount = config.trustProxy;
   widenLoopbackRedirects(provider);
   keepClientKeys(provider);
+  provider.use(refuseControlCharactersInProvider);
   provider.use(defaultScopes);
   return provider;
 }

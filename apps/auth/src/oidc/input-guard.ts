@@ -1,0 +1,86 @@
+import { parse as parseForm } from 'node:querystring';
+import {
+  controlCharacterMessage,
+  fieldWithControlCharacter,
+  pathWithControlCharacter,
+} from '@enclavia/config';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { errorPage } from '../web/page.js';
+import { PROVIDER_ROUTES } from './provider.js';
+
+/** oidc-provider's own limit on a request body. */
+const BODY_LIMIT = 56 * 1024;
+const PARSED_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
+
+/**
+ * The provider's routes never pass Fastify's guard (they are handed over before Fastify parses a
+ * body), so the same rule is applied here: no control character in the path, the query or the
+ * body. oidc-provider would otherwise store one in an Interaction or Client payload, where
+ * PostgreSQL refuses NUL (a 500).
+ */
+export async function refuseControlCharactersInProvider(
+  ctx: KoaContextWithOIDC,
+  next: () => Promise<void>,
+): Promise<void> {
+  const field =
+    pathWithControlCharacter(ctx.originalUrl) ??
+    fieldWithControlCharacter(ctx.query, 'query') ??
+    (await bodyFieldWithControlCharacter(ctx));
+  if (field) return refuse(ctx, errorCode(ctx, field), controlCharacterMessage(field));
+  await next();
+}
+
+/**
+ * Reads a JSON or form body to check it, then hands the text to oidc-provider, which takes an
+ * already-read body from `ctx.request.body` and parses it as it would have.
+ */
+async function bodyFieldWithControlCharacter(ctx: KoaContextWithOIDC): Promise<string | undefined> {
+  const type = ctx.is(PARSED_TYPES);
+  if (ctx.method !== 'POST' || !type || !ctx.req.readable) return undefined;
+  const text = await readText(ctx);
+  if (text === undefined) return undefined;
+  (ctx.request as { body?: unknown }).body = text;
+  const parsed = type === 'application/json' ? parseJson(text) : { ...parseForm(text) };
+  return fieldWithControlCharacter(parsed, 'body');
+}
+
+/** The body as text, or undefined when too large: oidc-provider then refuses it itself. */
+async function readText(ctx: KoaContextWithOIDC): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req.iterator({ destroyOnReturn: false })) {
+    size += (chunk as Buffer).length;
+    if (size > BODY_LIMIT) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** Invalid JSON is oidc-provider's to refuse, with its own message. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** RFC 7591 names the errors of registration metadata; everywhere else it is a bad request. */
+function errorCode(ctx: KoaContextWithOIDC, field: string): string {
+  if (ctx.method !== 'POST' || ctx.path !== PROVIDER_ROUTES.registration || !field.startsWith('body.')) {
+    return 'invalid_request';
+  }
+  return field.startsWith('body.redirect_uris') ? 'invalid_redirect_uri' : 'invalid_client_metadata';
+}
+
+function refuse(ctx: KoaContextWithOIDC, error: string, message: string): void {
+  ctx.status = 400;
+  ctx.set('cache-control', 'no-store');
+  if (ctx.accepts('json', 'html') === 'html') {
+    const page = errorPage('This connection cannot continue', `${error}: ${message}`);
+    ctx.set(page.headers);
+    ctx.body = page.body;
+    return;
+  }
+  ctx.body = { error, error_description: message };
+}
