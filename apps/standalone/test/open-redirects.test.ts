@@ -200,3 +200,61 @@ describe('return_to after signing in stays on our origin', () => {
     });
   });
 });
+
+describe('post_logout_redirect_uris follow the redirect-URI rule', () => {
+  it.each([
+    ['plain http on a public host (finding 6)', 'http://evil.example/bye'],
+    ['javascript:', 'javascript:alert(1)'],
+    ['userinfo', 'https://evil.example@app.example/bye'],
+    ['a fragment', 'https://app.example/bye#x'],
+    ['a dot segment', 'https://app.example/x/../bye'],
+    ['a numeric loopback spelling', 'http://2130706433/bye'],
+    ['an app scheme on a web client', 'cursor://anysphere.cursor-mcp/bye'],
+  ])('refuses %s', async (_name, uri) => {
+    const { status, body } = await registration(env.stack.issuer, {
+      redirect_uris: ['https://app.example/cb'],
+      post_logout_redirect_uris: [uri],
+      token_endpoint_auth_method: 'none',
+    });
+    expect(status).toBe(400);
+    expect(body.error).toBe('invalid_client_metadata');
+    expect(body.error_description).toContain('post_logout_redirect_uris');
+  });
+
+  it('registers https and loopback ones, as clients send them', async () => {
+    const { status } = await registration(env.stack.issuer, {
+      redirect_uris: ['https://app.example/cb'],
+      post_logout_redirect_uris: ['https://app.example/bye', 'http://localhost:8080/bye'],
+      token_endpoint_auth_method: 'none',
+    });
+    expect(status).toBe(201);
+  });
+});
+
+describe('/session/end is not offered (finding 8)', () => {
+  it('discovery names no end_session_endpoint', async () => {
+    const metadata = await (
+      await fetch(new URL('/.well-known/oauth-authorization-server', env.stack.issuer))
+    ).json();
+    expect(metadata).not.toHaveProperty('end_session_endpoint');
+  });
+
+  it.each([
+    ['GET /session/end', 'GET', '/session/end'],
+    [
+      'GET /session/end with a post_logout_redirect_uri',
+      'GET',
+      '/session/end?post_logout_redirect_uri=http://evil.example/bye',
+    ],
+    ['POST /session/end/confirm', 'POST', '/session/end/confirm'],
+    ['GET /session/end/success', 'GET', '/session/end/success'],
+  ])(
+    '%s is a plain 404: no page of oidc-provider, no external asset, no redirect',
+    async (_name, method, path) => {
+      const response = await fetch(new URL(path, env.stack.issuer), { method, redirect: 'manual' });
+      expect(response.status).toBe(404);
+      expect(response.headers.get('location')).toBeNull();
+      expect(await response.text()).not.toMatch(/googleapis|<form/);
+    },
+  );
+});

@@ -27,7 +27,6 @@ export const PROVIDER_ROUTES = {
   registration: '/register',
   revocation: '/revoke',
   jwks: '/jwks',
-  end_session: '/session/end',
 } as const;
 
 export interface ProviderDeps {
@@ -94,6 +93,10 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
         cacheDuration: { min: config.cimdCache.min, max: config.cimdCache.max },
       },
       revocation: { enabled: true },
+      // Nothing links to /session/end: `POST /logout` ends the provider's session itself
+      // (session/provider-session.ts). Off, its pages (no CSP, Google Fonts) and its redirect to a
+      // client's post_logout_redirect_uri are gone too.
+      rpInitiatedLogout: { enabled: false },
       // The MCP server does not check `cnf`: DPoP tokens would be bearer tokens in disguise.
       dPoP: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
