@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar } from './support/consent.js';
 import { FakeIdentityProviders, routeUpstreamHostsTo } from './support/fake-idp.js';
 import { authorizationCodeFlow, authorizationRequest } from './support/flow.js';
-import { registration } from './support/register.js';
+import { registerClient, registration } from './support/register.js';
 import { useStack } from './support/stack.js';
 
 const env = useStack();
@@ -257,4 +257,68 @@ describe('/session/end is not offered (finding 8)', () => {
       expect(await response.text()).not.toMatch(/googleapis|<form/);
     },
   );
+});
+
+describe('authorization errors are a page until the client has an approved grant (finding 6)', () => {
+  const EVIL = 'https://evil.example/cb';
+  let clientId: string;
+  beforeAll(async () => {
+    ({ client_id: clientId } = await registerClient(env.stack.issuer, EVIL));
+  });
+
+  /** An authorization request for `clientId` at `origin`, with `extra` parameters. */
+  function authorizeUrl(origin: string, client: string, redirectUri: string, extra: Record<string, string>) {
+    const { url } = authorizationRequest(env.stack.issuer, { clientId: client }, { redirectUri });
+    for (const [name, value] of Object.entries(extra)) url.searchParams.set(name, value);
+    return new URL(`${url.pathname}${url.search}`, origin);
+  }
+
+  it.each([
+    ['prompt=none, no one signed in: login_required', { prompt: 'none' }, 'login_required'],
+    ['a PKCE method other than S256', { code_challenge_method: 'plain' }, 'invalid_request'],
+    ['prompt=none as a form_post', { prompt: 'none', response_mode: 'form_post' }, 'login_required'],
+    ['prompt=none in the fragment', { prompt: 'none', response_mode: 'fragment' }, 'login_required'],
+    ['an unsupported response_type', { response_type: 'token' }, 'unsupported_response_type'],
+  ])('%s', async (_name, extra, error) => {
+    const { status, location, page } = await authorize(authorizeUrl(env.stack.issuer, clientId, EVIL, extra));
+    expect(location).toBeNull();
+    expect(status).toBe(400);
+    expect(page).toContain(error);
+    expect(page).not.toContain('evil.example');
+  });
+
+  it('through GET /authorize on the MCP origin too', async () => {
+    const mcpOrigin = new URL(env.stack.mcpUrl).origin;
+    const first = await fetch(authorizeUrl(mcpOrigin, clientId, EVIL, { prompt: 'none' }), {
+      redirect: 'manual',
+    });
+    expect(first.status).toBe(302);
+    const location = new URL(first.headers.get('location')!);
+    expect(location.origin).toBe(env.stack.issuer);
+    const { status, location: next, page } = await authorize(location);
+    expect(next).toBeNull();
+    expect(status).toBe(400);
+    expect(page).toContain('login_required');
+  });
+
+  it('a client someone approved gets its errors at its redirect URI, as OAuth says', async () => {
+    const redirectUri = 'https://claude.ai/api/mcp/auth_callback';
+    const { client_id } = await registerClient(env.stack.issuer, redirectUri);
+    const before = await authorize(
+      authorizeUrl(env.stack.issuer, client_id, redirectUri, { prompt: 'none' }),
+    );
+    expect(before.location).toBeNull();
+
+    const flow = await authorizationCodeFlow(
+      env.stack.issuer,
+      { clientId: client_id },
+      { redirectUri, email: 'approved-once@example.com' },
+    );
+    expect(flow.status).toBe(200);
+    const after = await authorize(authorizeUrl(env.stack.issuer, client_id, redirectUri, { prompt: 'none' }));
+    expect(after.status).toBe(303);
+    const back = new URL(after.location!);
+    expect(`${back.origin}${back.pathname}`).toBe(redirectUri);
+    expect(back.searchParams.get('error')).toBe('login_required');
+  });
 });

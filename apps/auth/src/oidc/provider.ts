@@ -10,7 +10,7 @@ import {
 } from 'oidc-provider';
 import { grantIdentities, usersById } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
-import { errorPage } from '../web/page.js';
+import { renderErrorPage, showAuthorizationErrorsUntilGranted } from './authorization-errors.js';
 import { CLIENT_AUTHENTICATION } from './client-auth.js';
 import { keepClientKeys } from './client-keys.js';
 import { APPLICATION_TYPE_UNSENT, clientMetadataPolicy, widenLoopbackRedirects } from './client-policy.js';
@@ -154,15 +154,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
       Interaction: config.ttl.interaction,
       IdToken: config.ttl.accessToken,
     },
-    renderError: async (ctx, out) => {
-      const page = errorPage(
-        'This connection cannot continue',
-        `${out.error}: ${out.error_description ?? 'the request was rejected'}`,
-        'Go back to the app you were connecting and try again. If it keeps failing, remove the connector and add it again.',
-      );
-      ctx.set(page.headers);
-      ctx.body = page.body;
-    },
+    renderError: renderErrorPage,
   };
 
   const provider = new Provider(config.issuer, configuration);
@@ -172,6 +164,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
   widenLoopbackRedirects(provider);
   keepClientKeys(provider);
   provider.use(defaultScopes);
+  showAuthorizationErrorsUntilGranted(provider, db);
   return provider;
 }
 
