@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CookieJar } from './support/consent.js';
+import { CookieJar, completeAuthorization } from './support/consent.js';
 import { FakeIdentityProviders, routeUpstreamHostsTo } from './support/fake-idp.js';
 import { authorizationCodeFlow, authorizationRequest } from './support/flow.js';
 import { registerClient, registration } from './support/register.js';
 import { useStack } from './support/stack.js';
+import { personalWorkspaceAdmin } from './support/web-session.js';
 
 const env = useStack();
 // Upstream sign-in (GitHub) is configured on a second server only: the product without it has
@@ -320,5 +321,51 @@ describe('authorization errors are a page until the client has an approved grant
     const back = new URL(after.location!);
     expect(`${back.origin}${back.pathname}`).toBe(redirectUri);
     expect(back.searchParams.get('error')).toBe('login_required');
+  });
+});
+
+describe('Deny honours the workspace policy, as Approve does (finding 6)', () => {
+  const ALLOWED = 'http://localhost:7777/callback';
+
+  /** Authorize `clientId` at `redirectUri` and press Deny as `email`; where the browser ends. */
+  function deny(clientId: string, redirectUri: string, email: string) {
+    const { url } = authorizationRequest(env.stack.issuer, { clientId }, { redirectUri });
+    return completeAuthorization(url.href, { email, redirectUri, decision: 'deny' });
+  }
+
+  it('a redirect URI the workspace does not allow gets the policy page, not access_denied', async () => {
+    const evil = 'https://evil.example/cb';
+    const { client_id } = await registerClient(env.stack.issuer, evil);
+    await expect(deny(client_id, evil, 'deny-redirect@example.com')).rejects.toThrow(
+      /HTTP 400 at \/interaction\/[^:]+\/consent: redirect_uri is not allowed: https:\/\/evil\.example\/cb/,
+    );
+  });
+
+  it('a client ID the workspace does not allow gets the policy page', async () => {
+    const email = 'deny-client@example.com';
+    const admin = await personalWorkspaceAdmin(env.stack.issuer, email);
+    const policy = `/api/v1/workspaces/${admin.workspaceId}/policy`;
+    expect((await admin.session.api('PATCH', policy, { allowed_client_ids: ['someone-else'] })).status).toBe(
+      200,
+    );
+    const { client_id } = await registerClient(env.stack.issuer, ALLOWED);
+    await expect(deny(client_id, ALLOWED, email)).rejects.toThrow(
+      /HTTP 400 .*OAuth client_id is not allowed/,
+    );
+  });
+
+  it('a workspace with MCP off gets the policy page', async () => {
+    const email = 'deny-mcp-off@example.com';
+    const admin = await personalWorkspaceAdmin(env.stack.issuer, email);
+    const policy = `/api/v1/workspaces/${admin.workspaceId}/policy`;
+    expect((await admin.session.api('PATCH', policy, { mcp_enabled: false })).status).toBe(200);
+    const { client_id } = await registerClient(env.stack.issuer, ALLOWED);
+    await expect(deny(client_id, ALLOWED, email)).rejects.toThrow(/HTTP 400 .*MCP integration is disabled/);
+  });
+
+  it('an allowed client is sent back with access_denied', async () => {
+    const { client_id } = await registerClient(env.stack.issuer, ALLOWED);
+    const callback = await deny(client_id, ALLOWED, 'deny-allowed@example.com');
+    expect(callback.searchParams.get('error')).toBe('access_denied');
   });
 });

@@ -9,8 +9,8 @@ import { takeUpstreamLogin } from '../login/handoff.js';
 import type { UpstreamIdentityProvider, UpstreamProviderId } from '../upstream/index.js';
 import { csrfToken, isValidCsrf } from '../web/csrf.js';
 import { errorPage, type RenderedPage } from '../web/page.js';
-import { checkConsent, getPolicy } from '../workspaces/policy.js';
-import { type ClientView, consentPage, loginPage } from './views.js';
+import { checkConsent, clientRefusal, getPolicy } from '../workspaces/policy.js';
+import { type ClientView, consentPage, deniedPage, loginPage } from './views.js';
 
 export interface InteractionRoutesOptions {
   config: AuthConfig;
@@ -54,6 +54,9 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     });
     return reply.redirect(to, 303);
   };
+
+  const denied = (request: FastifyRequest, reply: FastifyReply) =>
+    finish(request, reply, { error: 'access_denied', error_description: 'The user denied access.' });
 
   const clientOf = async (interaction: Interaction): Promise<ClientView> => {
     const id = String(interaction.params.client_id);
@@ -165,8 +168,12 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     };
 
     if (body.data.decision === 'deny') {
-      if (workspace) await recordAudit(db, { workspaceId: workspace.id, action: 'grant.denied', ...about });
-      return finish(request, reply, { error: 'access_denied', error_description: 'The user denied access.' });
+      if (!workspace) return denied(request, reply);
+      await recordAudit(db, { workspaceId: workspace.id, action: 'grant.denied', ...about });
+      const refusal = clientRefusal(await getPolicy(db, workspace.id), { redirectUri, clientId: client.id });
+      // The workspace does not allow answering this client there: the user is told, the app is not.
+      if (refusal) return send(reply, deniedPage(refusal), 400);
+      return denied(request, reply);
     }
 
     const ticked = new Set(body.data.scope);
