@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CookieJar } from './support/consent.js';
+import { CookieJar, completeAuthorization } from './support/consent.js';
 import { FakeIdentityProviders, routeUpstreamHostsTo } from './support/fake-idp.js';
 import { authorizationCodeFlow, authorizationRequest } from './support/flow.js';
-import { registration } from './support/register.js';
+import { registerClient, registration } from './support/register.js';
 import { useStack } from './support/stack.js';
+import { personalWorkspaceAdmin } from './support/web-session.js';
 
 const env = useStack();
 // Upstream sign-in (GitHub) is configured on a second server only: the product without it has
@@ -198,5 +199,173 @@ describe('return_to after signing in stays on our origin', () => {
         location: '/dashboard',
       });
     });
+  });
+});
+
+describe('post_logout_redirect_uris follow the redirect-URI rule', () => {
+  it.each([
+    ['plain http on a public host (finding 6)', 'http://evil.example/bye'],
+    ['javascript:', 'javascript:alert(1)'],
+    ['userinfo', 'https://evil.example@app.example/bye'],
+    ['a fragment', 'https://app.example/bye#x'],
+    ['a dot segment', 'https://app.example/x/../bye'],
+    ['a numeric loopback spelling', 'http://2130706433/bye'],
+    ['an app scheme on a web client', 'cursor://anysphere.cursor-mcp/bye'],
+  ])('refuses %s', async (_name, uri) => {
+    const { status, body } = await registration(env.stack.issuer, {
+      redirect_uris: ['https://app.example/cb'],
+      post_logout_redirect_uris: [uri],
+      token_endpoint_auth_method: 'none',
+    });
+    expect(status).toBe(400);
+    expect(body.error).toBe('invalid_client_metadata');
+    expect(body.error_description).toContain('post_logout_redirect_uris');
+  });
+
+  it('registers https and loopback ones, as clients send them', async () => {
+    const { status } = await registration(env.stack.issuer, {
+      redirect_uris: ['https://app.example/cb'],
+      post_logout_redirect_uris: ['https://app.example/bye', 'http://localhost:8080/bye'],
+      token_endpoint_auth_method: 'none',
+    });
+    expect(status).toBe(201);
+  });
+});
+
+describe('/session/end is not offered (finding 8)', () => {
+  it('discovery names no end_session_endpoint', async () => {
+    const metadata = await (
+      await fetch(new URL('/.well-known/oauth-authorization-server', env.stack.issuer))
+    ).json();
+    expect(metadata).not.toHaveProperty('end_session_endpoint');
+  });
+
+  it.each([
+    ['GET /session/end', 'GET', '/session/end'],
+    [
+      'GET /session/end with a post_logout_redirect_uri',
+      'GET',
+      '/session/end?post_logout_redirect_uri=http://evil.example/bye',
+    ],
+    ['POST /session/end/confirm', 'POST', '/session/end/confirm'],
+    ['GET /session/end/success', 'GET', '/session/end/success'],
+  ])(
+    '%s is a plain 404: no page of oidc-provider, no external asset, no redirect',
+    async (_name, method, path) => {
+      const response = await fetch(new URL(path, env.stack.issuer), { method, redirect: 'manual' });
+      expect(response.status).toBe(404);
+      expect(response.headers.get('location')).toBeNull();
+      expect(await response.text()).not.toMatch(/googleapis|<form/);
+    },
+  );
+});
+
+describe('authorization errors are a page until the client has an approved grant (finding 6)', () => {
+  const EVIL = 'https://evil.example/cb';
+  let clientId: string;
+  beforeAll(async () => {
+    ({ client_id: clientId } = await registerClient(env.stack.issuer, EVIL));
+  });
+
+  /** An authorization request for `clientId` at `origin`, with `extra` parameters. */
+  function authorizeUrl(origin: string, client: string, redirectUri: string, extra: Record<string, string>) {
+    const { url } = authorizationRequest(env.stack.issuer, { clientId: client }, { redirectUri });
+    for (const [name, value] of Object.entries(extra)) url.searchParams.set(name, value);
+    return new URL(`${url.pathname}${url.search}`, origin);
+  }
+
+  it.each([
+    ['prompt=none, no one signed in: login_required', { prompt: 'none' }, 'login_required'],
+    ['a PKCE method other than S256', { code_challenge_method: 'plain' }, 'invalid_request'],
+    ['prompt=none as a form_post', { prompt: 'none', response_mode: 'form_post' }, 'login_required'],
+    ['prompt=none in the fragment', { prompt: 'none', response_mode: 'fragment' }, 'login_required'],
+    ['an unsupported response_type', { response_type: 'token' }, 'unsupported_response_type'],
+  ])('%s', async (_name, extra, error) => {
+    const { status, location, page } = await authorize(authorizeUrl(env.stack.issuer, clientId, EVIL, extra));
+    expect(location).toBeNull();
+    expect(status).toBe(400);
+    expect(page).toContain(error);
+    expect(page).not.toContain('evil.example');
+  });
+
+  it('through GET /authorize on the MCP origin too', async () => {
+    const mcpOrigin = new URL(env.stack.mcpUrl).origin;
+    const first = await fetch(authorizeUrl(mcpOrigin, clientId, EVIL, { prompt: 'none' }), {
+      redirect: 'manual',
+    });
+    expect(first.status).toBe(302);
+    const location = new URL(first.headers.get('location')!);
+    expect(location.origin).toBe(env.stack.issuer);
+    const { status, location: next, page } = await authorize(location);
+    expect(next).toBeNull();
+    expect(status).toBe(400);
+    expect(page).toContain('login_required');
+  });
+
+  it('a client someone approved gets its errors at its redirect URI, as OAuth says', async () => {
+    const redirectUri = 'https://claude.ai/api/mcp/auth_callback';
+    const { client_id } = await registerClient(env.stack.issuer, redirectUri);
+    const before = await authorize(
+      authorizeUrl(env.stack.issuer, client_id, redirectUri, { prompt: 'none' }),
+    );
+    expect(before.location).toBeNull();
+
+    const flow = await authorizationCodeFlow(
+      env.stack.issuer,
+      { clientId: client_id },
+      { redirectUri, email: 'approved-once@example.com' },
+    );
+    expect(flow.status).toBe(200);
+    const after = await authorize(authorizeUrl(env.stack.issuer, client_id, redirectUri, { prompt: 'none' }));
+    expect(after.status).toBe(303);
+    const back = new URL(after.location!);
+    expect(`${back.origin}${back.pathname}`).toBe(redirectUri);
+    expect(back.searchParams.get('error')).toBe('login_required');
+  });
+});
+
+describe('Deny honours the workspace policy, as Approve does (finding 6)', () => {
+  const ALLOWED = 'http://localhost:7777/callback';
+
+  /** Authorize `clientId` at `redirectUri` and press Deny as `email`; where the browser ends. */
+  function deny(clientId: string, redirectUri: string, email: string) {
+    const { url } = authorizationRequest(env.stack.issuer, { clientId }, { redirectUri });
+    return completeAuthorization(url.href, { email, redirectUri, decision: 'deny' });
+  }
+
+  it('a redirect URI the workspace does not allow gets the policy page, not access_denied', async () => {
+    const evil = 'https://evil.example/cb';
+    const { client_id } = await registerClient(env.stack.issuer, evil);
+    await expect(deny(client_id, evil, 'deny-redirect@example.com')).rejects.toThrow(
+      /HTTP 400 at \/interaction\/[^:]+\/consent: redirect_uri is not allowed: https:\/\/evil\.example\/cb/,
+    );
+  });
+
+  it('a client ID the workspace does not allow gets the policy page', async () => {
+    const email = 'deny-client@example.com';
+    const admin = await personalWorkspaceAdmin(env.stack.issuer, email);
+    const policy = `/api/v1/workspaces/${admin.workspaceId}/policy`;
+    expect((await admin.session.api('PATCH', policy, { allowed_client_ids: ['someone-else'] })).status).toBe(
+      200,
+    );
+    const { client_id } = await registerClient(env.stack.issuer, ALLOWED);
+    await expect(deny(client_id, ALLOWED, email)).rejects.toThrow(
+      /HTTP 400 .*OAuth client_id is not allowed/,
+    );
+  });
+
+  it('a workspace with MCP off gets the policy page', async () => {
+    const email = 'deny-mcp-off@example.com';
+    const admin = await personalWorkspaceAdmin(env.stack.issuer, email);
+    const policy = `/api/v1/workspaces/${admin.workspaceId}/policy`;
+    expect((await admin.session.api('PATCH', policy, { mcp_enabled: false })).status).toBe(200);
+    const { client_id } = await registerClient(env.stack.issuer, ALLOWED);
+    await expect(deny(client_id, ALLOWED, email)).rejects.toThrow(/HTTP 400 .*MCP integration is disabled/);
+  });
+
+  it('an allowed client is sent back with access_denied', async () => {
+    const { client_id } = await registerClient(env.stack.issuer, ALLOWED);
+    const callback = await deny(client_id, ALLOWED, 'deny-allowed@example.com');
+    expect(callback.searchParams.get('error')).toBe('access_denied');
   });
 });

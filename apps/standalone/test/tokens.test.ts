@@ -88,10 +88,10 @@ describe('resource indicators', () => {
     expect(decodeJwt(tokens!.access_token).payload.aud).toBe(env.stack.mcpUrl);
   });
 
-  it('refuse any other resource with invalid_target', async () => {
+  it('refuse any other resource with invalid_target, on a page for a client not yet approved', async () => {
     await expect(
       connect('foreign@example.com', { resource: 'https://elsewhere.example/mcp' }),
-    ).rejects.toThrow(/error=invalid_target/);
+    ).rejects.toThrow(/HTTP 400 at \/authorize: invalid_target/);
   });
 
   it('still give a JWT for the MCP server when the token request omits resource, even with openid', async () => {

@@ -10,8 +10,8 @@ import type { UpstreamIdentityProvider, UpstreamProviderId } from '../upstream/i
 import { csrfToken, isValidCsrf } from '../web/csrf.js';
 import { sendFailurePage } from '../web/failure-page.js';
 import { errorPage, type RenderedPage } from '../web/page.js';
-import { checkConsent, getPolicy } from '../workspaces/policy.js';
-import { type ClientView, consentPage, loginPage } from './views.js';
+import { checkConsent, clientRefusal, getPolicy } from '../workspaces/policy.js';
+import { type ClientView, consentPage, deniedPage, loginPage } from './views.js';
 
 export interface InteractionRoutesOptions {
   config: AuthConfig;
@@ -55,6 +55,9 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     });
     return reply.redirect(to, 303);
   };
+
+  const denied = (request: FastifyRequest, reply: FastifyReply) =>
+    finish(request, reply, { error: 'access_denied', error_description: 'The user denied access.' });
 
   const clientOf = async (interaction: Interaction): Promise<ClientView> => {
     const id = String(interaction.params.client_id);
@@ -166,8 +169,12 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     };
 
     if (body.data.decision === 'deny') {
-      if (workspace) await recordAudit(db, { workspaceId: workspace.id, action: 'grant.denied', ...about });
-      return finish(request, reply, { error: 'access_denied', error_description: 'The user denied access.' });
+      if (!workspace) return denied(request, reply);
+      await recordAudit(db, { workspaceId: workspace.id, action: 'grant.denied', ...about });
+      const refusal = clientRefusal(await getPolicy(db, workspace.id), { redirectUri, clientId: client.id });
+      // The workspace does not allow answering this client there: the user is told, the app is not.
+      if (refusal) return send(reply, deniedPage(refusal), 400);
+      return denied(request, reply);
     }
 
     const ticked = new Set(body.data.scope);

@@ -2,7 +2,7 @@ import { AUDIT_SCOPE, SCOPE_DESCRIPTIONS, type Scope } from '@enclavia/contract'
 import type { WorkspaceChoice } from '../accounts.js';
 import { redirectKind } from '../oidc/redirect-uris.js';
 import { type Html, html } from '../web/html.js';
-import { type RenderedPage, renderPage } from '../web/page.js';
+import { errorPage, type RenderedPage, renderPage } from '../web/page.js';
 import { type SignInOption, signInPage } from '../web/sign-in.js';
 
 export interface ClientView {
@@ -113,4 +113,16 @@ ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
   </div>
 </form>`,
   });
+}
+
+/**
+ * Deny, where the workspace does not allow answering the app (MCP off, its redirect URI or client
+ * ID not allowed): the user is told, and nothing goes back to the app.
+ */
+export function deniedPage(refusal: { error: string; value?: string }): RenderedPage {
+  return errorPage(
+    'Access denied',
+    refusal.value ? `${refusal.error}: ${refusal.value}` : refusal.error,
+    'Nothing was sent back to the app, since this workspace does not allow it. You can close this page; an admin of the workspace can change what it allows.',
+  );
 }

@@ -25,8 +25,10 @@ const uriList = z.array(z.string());
  * our reason rather than its generic `invalid_client_metadata`.
  */
 export const clientMetadataPolicy: NonNullable<Configuration['extraClientMetadata']> = {
-  properties: ['urn:enclavia:policy'],
-  validator(_ctx, key, _value, metadata) {
+  // In this order: post_logout_redirect_uris is checked against the application type decided first.
+  properties: ['urn:enclavia:policy', 'post_logout_redirect_uris'],
+  validator(_ctx, key, value, metadata) {
+    if (key === 'post_logout_redirect_uris') return checkPostLogoutRedirectUris(value, metadata);
     if (key !== 'urn:enclavia:policy') return;
     const declared = declaredApplicationType.safeParse(metadata.application_type);
     if (!declared.success) {
@@ -70,6 +72,28 @@ function checkRedirectUris(uris: string[], declared: ApplicationType | undefined
     }
   }
   return type;
+}
+
+/**
+ * Clients send `post_logout_redirect_uris` (RP-Initiated Logout), which we do not offer; they are
+ * still held to the redirect-URI rule, so nothing registered here names a place we would not send
+ * a browser to.
+ */
+function checkPostLogoutRedirectUris(value: unknown, metadata: { application_type?: unknown }): void {
+  if (value === undefined) return;
+  const uris = uriList.safeParse(value);
+  if (!uris.success)
+    throw new errors.InvalidClientMetadata('post_logout_redirect_uris must be an array of strings');
+  for (const uri of uris.data) {
+    const parsed = parseRedirectUri(uri);
+    const problem =
+      'problem' in parsed
+        ? parsed.problem
+        : metadata.application_type === 'web' && parsed.kind === 'app'
+          ? `"${uri}" uses a private-use scheme, which a web client cannot have`
+          : undefined;
+    if (problem) throw new errors.InvalidClientMetadata(`post_logout_redirect_uris: ${problem}`);
+  }
 }
 
 /** oidc-provider's `invalid_redirect_uri` has a fixed description; ours says what is wrong. */

@@ -10,7 +10,7 @@ import {
 } from 'oidc-provider';
 import { grantIdentities, usersById } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
-import { errorPage } from '../web/page.js';
+import { renderErrorPage, showAuthorizationErrorsUntilGranted } from './authorization-errors.js';
 import { CLIENT_AUTHENTICATION } from './client-auth.js';
 import { keepClientKeys } from './client-keys.js';
 import { APPLICATION_TYPE_UNSENT, clientMetadataPolicy, widenLoopbackRedirects } from './client-policy.js';
@@ -28,7 +28,6 @@ export const PROVIDER_ROUTES = {
   registration: '/register',
   revocation: '/revoke',
   jwks: '/jwks',
-  end_session: '/session/end',
 } as const;
 
 export interface ProviderDeps {
@@ -95,6 +94,10 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
         cacheDuration: { min: config.cimdCache.min, max: config.cimdCache.max },
       },
       revocation: { enabled: true },
+      // Nothing links to /session/end: `POST /logout` ends the provider's session itself
+      // (session/provider-session.ts). Off, its pages (no CSP, Google Fonts) and its redirect to a
+      // client's post_logout_redirect_uri are gone too.
+      rpInitiatedLogout: { enabled: false },
       // The MCP server does not check `cnf`: DPoP tokens would be bearer tokens in disguise.
       dPoP: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
@@ -152,15 +155,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
       Interaction: config.ttl.interaction,
       IdToken: config.ttl.accessToken,
     },
-    renderError: async (ctx, out) => {
-      const page = errorPage(
-        'This connection cannot continue',
-        `${out.error}: ${out.error_description ?? 'the request was rejected'}`,
-        'Go back to the app you were connecting and try again. If it keeps failing, remove the connector and add it again.',
-      );
-      ctx.set(page.headers);
-      ctx.body = page.body;
-    },
+    renderError: renderErrorPage,
   };
 
   const provider = new Provider(config.issuer, configuration);
@@ -171,6 +166,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
   keepClientKeys(provider);
   provider.use(refuseControlCharactersInProvider);
   provider.use(defaultScopes);
+  showAuthorizationErrorsUntilGranted(provider, db);
   return provider;
 }
 

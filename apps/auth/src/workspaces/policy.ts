@@ -229,6 +229,23 @@ export interface ConsentRefusal {
 }
 
 /**
+ * Whether the workspace lets this client be answered at all, whatever the user decides: MCP on,
+ * the redirect URI and the client ID allowed. Approve and Deny both ask it first, so neither sends
+ * the browser where the workspace does not allow.
+ */
+export function clientRefusal(
+  policy: WorkspacePolicy,
+  request: { redirectUri: string; clientId: string },
+): ConsentRefusal | undefined {
+  if (!policy.mcpEnabled) return { error: POLICY_ERRORS.disabled };
+  if (!redirectUriAllowed(policy, request.redirectUri))
+    return { error: POLICY_ERRORS.redirectUri, value: request.redirectUri };
+  if (!clientAllowed(policy, request.clientId))
+    return { error: POLICY_ERRORS.clientId, value: request.clientId };
+  return undefined;
+}
+
+/**
  * Checks an approval against the policy. Granted = what the client asked and the user left
  * ticked, within the ceiling, and `audit:read` only for the workspace's admins; nothing left is an
  * error, never an empty grant.
@@ -237,11 +254,8 @@ export function checkConsent(
   policy: WorkspacePolicy,
   request: { redirectUri: string; clientId: string; scopes: readonly Scope[]; role: 'admin' | 'member' },
 ): ConsentRefusal | { granted: Scope[] } {
-  if (!policy.mcpEnabled) return { error: POLICY_ERRORS.disabled };
-  if (!redirectUriAllowed(policy, request.redirectUri))
-    return { error: POLICY_ERRORS.redirectUri, value: request.redirectUri };
-  if (!clientAllowed(policy, request.clientId))
-    return { error: POLICY_ERRORS.clientId, value: request.clientId };
+  const refusal = clientRefusal(policy, request);
+  if (refusal) return refusal;
   const granted = request.scopes.filter(
     (s) => policy.scopeCeiling.includes(s) && (s !== AUDIT_SCOPE || request.role === 'admin'),
   );
