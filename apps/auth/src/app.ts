@@ -1,4 +1,4 @@
-import { startLivePolicies } from '@enclavia/access';
+import { createRateLimiter, startLivePolicies } from '@enclavia/access';
 import { fastifyTrustProxy } from '@enclavia/config';
 import type { Database, Listen } from '@enclavia/db';
 import cookie from '@fastify/cookie';
@@ -67,8 +67,9 @@ export async function buildAuthApp({
   await app.register(loginRoutes, { config, db, provider, upstream });
   await app.register(sessionRoutes, { config, db, provider, upstream });
   await app.register(adminRoutes, { config, db });
-  await app.register(dashboardRoutes, { config, db });
-  await app.register(apiRoutes, { config, db });
+  const tokenCreation = createRateLimiter(config.tokenCreationLimit);
+  await app.register(dashboardRoutes, { config, db, tokenCreation });
+  await app.register(apiRoutes, { config, db, tokenCreation });
   await app.register(instanceAdminRoutes, { config, db });
   app.get('/healthz', async () => ({ status: 'ok' }));
   scheduleClientReaping(app, db, config.clientReaping);

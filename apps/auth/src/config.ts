@@ -76,6 +76,9 @@ const schema = z
     /** Failed token requests (400/401) per client address per window; then every one is refused until it ends. */
     TOKEN_FAILURE_LIMIT: perWindow.default(100),
     TOKEN_FAILURE_WINDOW: seconds.default(60),
+    /** Personal access tokens a user may create per window, from the dashboard and the API together. */
+    PAT_CREATE_LIMIT: perWindow.default(10),
+    PAT_CREATE_WINDOW: seconds.default(60),
     /** Registered clients that never obtained a grant are removed after this age... */
     CLIENT_REAP_AFTER: seconds.default(DAY),
     /** ...checked this often. */
@@ -125,6 +128,7 @@ export interface AuthConfig {
   cimdCache: { min: number; max: number };
   registrationLimit: Limit;
   tokenFailureLimit: Limit;
+  tokenCreationLimit: Limit;
   housekeeping: { intervalSeconds: number };
   clientReaping: { afterSeconds: number; intervalSeconds: number };
   liveStateResyncSeconds: number;
@@ -161,6 +165,7 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     cimdCache: { min: e.CIMD_CACHE_MIN, max: e.CIMD_CACHE_MAX },
     registrationLimit: { max: e.REGISTER_RATE_LIMIT, windowSeconds: e.REGISTER_RATE_WINDOW },
     tokenFailureLimit: { max: e.TOKEN_FAILURE_LIMIT, windowSeconds: e.TOKEN_FAILURE_WINDOW },
+    tokenCreationLimit: { max: e.PAT_CREATE_LIMIT, windowSeconds: e.PAT_CREATE_WINDOW },
     housekeeping: { intervalSeconds: e.HOUSEKEEPING_INTERVAL },
     clientReaping: { afterSeconds: e.CLIENT_REAP_AFTER, intervalSeconds: e.CLIENT_REAP_INTERVAL },
     liveStateResyncSeconds: e.REVOCATION_RESYNC_SECONDS,

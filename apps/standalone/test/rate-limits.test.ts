@@ -1,8 +1,11 @@
+// Windows are a few seconds long, so each test can wait one out; each burst fits well inside one.
 import { describe, expect, it } from 'vitest';
+import { CookieJar } from './support/consent.js';
 import { authorizationCodeFlow, type FlowClient, type TokenResponse, tokenRequest } from './support/flow.js';
 import { waitOut } from './support/rate-limit.js';
 import { registerClient } from './support/register.js';
 import { useStack } from './support/stack.js';
+import { type ApiSession, signInToDashboard } from './support/web-session.js';
 
 const REGISTRATIONS = 3;
 
@@ -45,7 +48,7 @@ describe('X-Forwarded-For behind one trusted proxy (AUTH_TRUST_PROXY=1)', () => 
 });
 
 describe('X-Forwarded-For with no proxy trusted (the default)', () => {
-  const env = useStack({ env: { REGISTER_RATE_LIMIT: String(REGISTRATIONS), REGISTER_RATE_WINDOW: '2' } });
+  const env = useStack({ env: { REGISTER_RATE_LIMIT: String(REGISTRATIONS), REGISTER_RATE_WINDOW: '3' } });
 
   it('is ignored: every request counts against the connecting address, until the window ends', async () => {
     expect(await burstWithMadeUpAddresses(env.stack.issuer)).toEqual([201, 201, 201, 429]);
@@ -57,7 +60,7 @@ describe('X-Forwarded-For with no proxy trusted (the default)', () => {
 });
 
 describe('failed token requests (TOKEN_FAILURE_LIMIT per address)', () => {
-  const env = useStack({ env: { TOKEN_FAILURE_LIMIT: '3', TOKEN_FAILURE_WINDOW: '2' } });
+  const env = useStack({ env: { TOKEN_FAILURE_LIMIT: '3', TOKEN_FAILURE_WINDOW: '3' } });
   const redirectUri = 'http://127.0.0.1:7010/callback';
 
   it('successes never count; after the limit of failures every request is refused until the window ends', async () => {
@@ -89,5 +92,69 @@ describe('failed token requests (TOKEN_FAILURE_LIMIT per address)', () => {
     });
     await waitOut(refused.headers.get('retry-after'));
     expect((await refresh()).status).toBe(200);
+  });
+});
+
+describe('personal access token creation (PAT_CREATE_LIMIT per user)', () => {
+  const env = useStack({ env: { PAT_CREATE_LIMIT: '3', PAT_CREATE_WINDOW: '5' } });
+
+  async function workspaceOf(session: ApiSession): Promise<string> {
+    const { workspaces } = (await (await session.api('GET', '/api/v1/workspaces')).json()) as {
+      workspaces: Array<{ id: string }>;
+    };
+    return workspaces[0]!.id;
+  }
+  const viaApi = async (session: ApiSession, workspaceId: string) =>
+    session.api('POST', '/api/v1/tokens', {
+      name: 'ci',
+      workspace_id: workspaceId,
+      scopes: ['enclaves:read'],
+      expires_in_days: 30,
+    });
+  /** The dashboard's "Create a token" form, submitted from the page as a browser would. */
+  async function viaDashboard(jar: CookieJar, workspaceId: string): Promise<Response> {
+    const dashboard = new URL('/dashboard', env.stack.issuer);
+    const page = await (await fetch(dashboard, { headers: { cookie: jar.header(dashboard) } })).text();
+    const csrf = page.match(/name="csrf" value="([^"]+)"/)![1]!;
+    const form = new URL('/dashboard/tokens', env.stack.issuer);
+    return fetch(form, {
+      method: 'POST',
+      headers: { cookie: jar.header(form), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        csrf,
+        name: 'laptop',
+        workspace_id: workspaceId,
+        scopes: 'enclaves:read',
+        expires_in_days: '30',
+      }),
+    });
+  }
+
+  it('the dashboard and the API share one budget per user; a colleague at the same address has their own', async () => {
+    const jar = new CookieJar();
+    const alice = await signInToDashboard(env.stack.issuer, 'alice-pat@example.com', jar);
+    const workspace = await workspaceOf(alice);
+
+    expect((await viaApi(alice, workspace)).status).toBe(201);
+    expect((await viaApi(alice, workspace)).status).toBe(201);
+    expect((await viaDashboard(jar, workspace)).status).toBe(201);
+
+    const refused = await viaApi(alice, workspace);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toEqual({
+      error: 'too_many_requests',
+      message: expect.stringMatching(/^Too many personal access tokens created; try again in \d+ s\.$/),
+    });
+    const page = await viaDashboard(jar, workspace);
+    expect(page.status).toBe(429);
+    expect(Number(page.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await page.text()).toMatch(/Too many personal access tokens created; try again in \d+ s\./);
+
+    const bob = await signInToDashboard(env.stack.issuer, 'bob-pat@example.com');
+    expect((await viaApi(bob, await workspaceOf(bob))).status).toBe(201);
+
+    await waitOut(refused.headers.get('retry-after'));
+    expect((await viaApi(alice, workspace)).status).toBe(201);
   });
 });

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { workspacesOf } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
+import { type TokenCreationLimit, tokenCreationRefused } from '../tokens/creation-limit.js';
 import { connectedAppsIn, connectedAppsOf, revokeConnectedApp } from '../tokens/grants.js';
 import {
   createPersonalAccessToken,
@@ -31,6 +32,7 @@ import { apiCsrf, apiSignIn, sendApiError } from './guards.js';
 export interface ApiRoutesOptions {
   config: AuthConfig;
   db: Database;
+  tokenCreation: TokenCreationLimit;
 }
 
 const workspaceParams = z.object({ id: z.string() });
@@ -56,7 +58,7 @@ const auditQuery = z
  * `X-CSRF-Token` header (from GET /api/v1/session). Only a workspace's admins reach it; for
  * anyone else it does not exist (404).
  */
-export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, { config, db }) => {
+export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, { config, db, tokenCreation }) => {
   const secure = new URL(config.issuer).protocol === 'https:';
   const origin = new URL(config.issuer).origin;
   const actor = (request: FastifyRequest) => request.user!.id;
@@ -170,6 +172,13 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, { con
 
   app.post('/api/v1/tokens', async (request, reply) => {
     const input = createTokenInput.parse(request.body ?? {});
+    const limited = tokenCreation(actor(request));
+    if (!limited.allowed) {
+      return reply
+        .status(429)
+        .header('retry-after', String(limited.retryAfter))
+        .send({ error: 'too_many_requests', message: tokenCreationRefused(limited) });
+    }
     const { token, record } = await createPersonalAccessToken(db, { userId: actor(request), input });
     return reply.status(201).send({
       token,

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { workspacesOf } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
+import { type TokenCreationLimit, tokenCreationRefused } from '../tokens/creation-limit.js';
 import { connectedAppsIn, connectedAppsOf, revokeConnectedApp } from '../tokens/grants.js';
 import {
   createPersonalAccessToken,
@@ -21,6 +22,7 @@ import { dashboardPage } from './views.js';
 export interface DashboardRoutesOptions {
   config: AuthConfig;
   db: Database;
+  tokenCreation: TokenCreationLimit;
 }
 
 const NOTICES: Record<string, string> = {
@@ -47,7 +49,10 @@ const tokenForm = z
   }));
 
 /** `/dashboard`: the signed-in user's connected apps and personal access tokens, and for admins their workspace's apps. */
-export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async (app, { config, db }) => {
+export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async (
+  app,
+  { config, db, tokenCreation },
+) => {
   const secure = new URL(config.issuer).protocol === 'https:';
   const origin = new URL(config.issuer).origin;
   const body = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;
@@ -104,6 +109,11 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
     const input = createTokenInput.safeParse(form.data);
     if (!input.success)
       return render(request, reply, { error: input.error.issues.map((i) => i.message).join(' ') }, 400);
+    const limited = tokenCreation(request.user!.id);
+    if (!limited.allowed) {
+      reply.header('retry-after', String(limited.retryAfter));
+      return render(request, reply, { error: tokenCreationRefused(limited) }, 429);
+    }
     const { token } = await createPersonalAccessToken(db, { userId: request.user!.id, input: input.data });
     // Rendered, not redirected: the token is shown this once and never stored.
     return render(request, reply, { newToken: token }, 201);
