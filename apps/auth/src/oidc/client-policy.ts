@@ -118,7 +118,7 @@ function inferApplicationType(kinds: RedirectKind[]): ApplicationType {
  * listens on 127.0.0.1 at a random port. oidc-provider offers no hook for redirect matching, so
  * its check is replaced here by ours (redirect-uris.ts), the one the workspace allowlist uses.
  */
-export function widenLoopbackRedirects(provider: Provider): void {
+export function matchRedirectUrisExactly(provider: Provider): void {
   provider.Client.prototype.redirectUriAllowed = function redirectUriAllowed(
     this: InstanceType<Provider['Client']>,
     value: string,

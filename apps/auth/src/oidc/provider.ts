@@ -13,7 +13,7 @@ import type { AuthConfig } from '../config.js';
 import { renderErrorPage, showAuthorizationErrorsUntilGranted } from './authorization-errors.js';
 import { CLIENT_AUTHENTICATION } from './client-auth.js';
 import { keepClientKeys } from './client-keys.js';
-import { APPLICATION_TYPE_UNSENT, clientMetadataPolicy, widenLoopbackRedirects } from './client-policy.js';
+import { APPLICATION_TYPE_UNSENT, clientMetadataPolicy, matchRedirectUrisExactly } from './client-policy.js';
 import { grantPolicies } from './grant-policy.js';
 import { refuseControlCharactersInProvider } from './input-guard.js';
 import type { ServerKeys } from './keys.js';
@@ -162,7 +162,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
   // Koa reads X-Forwarded-Proto for secure cookies; client addresses are Fastify's to decide.
   provider.proxy = config.trustProxy !== false;
   if (typeof config.trustProxy === 'number') provider.maxIpsCount = config.trustProxy;
-  widenLoopbackRedirects(provider);
+  matchRedirectUrisExactly(provider);
   keepClientKeys(provider);
   provider.use(refuseControlCharactersInProvider);
   provider.use(defaultScopes);
