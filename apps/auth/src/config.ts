@@ -76,6 +76,9 @@ const schema = z
     /** Failed token requests (400/401) per client address per window; then every one is refused until it ends. */
     TOKEN_FAILURE_LIMIT: perWindow.default(100),
     TOKEN_FAILURE_WINDOW: seconds.default(60),
+    /** Failed sign-ins (4xx of the dev login and GitHub/Google callbacks) per client address per window. */
+    SIGN_IN_FAILURE_LIMIT: perWindow.default(30),
+    SIGN_IN_FAILURE_WINDOW: seconds.default(60),
     /** Personal access tokens a user may create per window, from the dashboard and the API together. */
     PAT_CREATE_LIMIT: perWindow.default(10),
     PAT_CREATE_WINDOW: seconds.default(60),
@@ -129,6 +132,7 @@ export interface AuthConfig {
   registrationLimit: Limit;
   tokenFailureLimit: Limit;
   tokenCreationLimit: Limit;
+  signInFailureLimit: Limit;
   housekeeping: { intervalSeconds: number };
   clientReaping: { afterSeconds: number; intervalSeconds: number };
   liveStateResyncSeconds: number;
@@ -166,6 +170,7 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     registrationLimit: { max: e.REGISTER_RATE_LIMIT, windowSeconds: e.REGISTER_RATE_WINDOW },
     tokenFailureLimit: { max: e.TOKEN_FAILURE_LIMIT, windowSeconds: e.TOKEN_FAILURE_WINDOW },
     tokenCreationLimit: { max: e.PAT_CREATE_LIMIT, windowSeconds: e.PAT_CREATE_WINDOW },
+    signInFailureLimit: { max: e.SIGN_IN_FAILURE_LIMIT, windowSeconds: e.SIGN_IN_FAILURE_WINDOW },
     housekeeping: { intervalSeconds: e.HOUSEKEEPING_INTERVAL },
     clientReaping: { afterSeconds: e.CLIENT_REAP_AFTER, intervalSeconds: e.CLIENT_REAP_INTERVAL },
     liveStateResyncSeconds: e.REVOCATION_RESYNC_SECONDS,
