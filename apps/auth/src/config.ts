@@ -68,6 +68,8 @@ const schema = z
     /** Bounds on how long a fetched client ID metadata document is cached, whatever it says. */
     CIMD_CACHE_MIN: seconds.default(60),
     CIMD_CACHE_MAX: seconds.default(DAY),
+    /** How long a metadata document that could not be used is answered from memory, not fetched again. */
+    CIMD_FAILURE_CACHE_SECONDS: seconds.default(60),
     /** How often the in-memory workspace policies are reloaded in full, besides NOTIFY. */
     REVOCATION_RESYNC_SECONDS: seconds.default(30),
     /** Client registrations allowed per client address per window. Claude's backend shares addresses. */
@@ -128,7 +130,7 @@ export interface AuthConfig {
   devLogin: boolean;
   github?: OAuthAppCredentials;
   google?: OAuthAppCredentials;
-  cimdCache: { min: number; max: number };
+  cimdCache: { min: number; max: number; failureSeconds: number };
   registrationLimit: Limit;
   tokenFailureLimit: Limit;
   tokenCreationLimit: Limit;
@@ -166,7 +168,7 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     ...(e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET
       ? { google: { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET } }
       : {}),
-    cimdCache: { min: e.CIMD_CACHE_MIN, max: e.CIMD_CACHE_MAX },
+    cimdCache: { min: e.CIMD_CACHE_MIN, max: e.CIMD_CACHE_MAX, failureSeconds: e.CIMD_FAILURE_CACHE_SECONDS },
     registrationLimit: { max: e.REGISTER_RATE_LIMIT, windowSeconds: e.REGISTER_RATE_WINDOW },
     tokenFailureLimit: { max: e.TOKEN_FAILURE_LIMIT, windowSeconds: e.TOKEN_FAILURE_WINDOW },
     tokenCreationLimit: { max: e.PAT_CREATE_LIMIT, windowSeconds: e.PAT_CREATE_WINDOW },

@@ -14,6 +14,7 @@ import { errorPage } from '../web/page.js';
 import { CLIENT_AUTHENTICATION } from './client-auth.js';
 import { keepClientKeys } from './client-keys.js';
 import { APPLICATION_TYPE_UNSENT, clientMetadataPolicy, widenLoopbackRedirects } from './client-policy.js';
+import { rememberDocumentFailures } from './document-failures.js';
 import { grantPolicies } from './grant-policy.js';
 import type { ServerKeys } from './keys.js';
 import { KNOWN_CIMD_CLIENTS } from './known-clients.js';
@@ -168,6 +169,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
   if (typeof config.trustProxy === 'number') provider.maxIpsCount = config.trustProxy;
   widenLoopbackRedirects(provider);
   keepClientKeys(provider);
+  rememberDocumentFailures(provider, { seconds: config.cimdCache.failureSeconds });
   provider.use(defaultScopes);
   return provider;
 }
