@@ -1,5 +1,5 @@
 import { createRateLimiter, startLivePolicies } from '@enclavia/access';
-import { fastifyTrustProxy } from '@enclavia/config';
+import { fastifyTrustProxy, VERSION } from '@enclavia/config';
 import type { Database, Listen } from '@enclavia/db';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -73,7 +73,7 @@ export async function buildAuthApp({
   await app.register(dashboardRoutes, { config, db, tokenCreation });
   await app.register(apiRoutes, { config, db, tokenCreation });
   await app.register(instanceAdminRoutes, { config, db });
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', async () => ({ status: 'ok', version: VERSION }));
   scheduleClientReaping(app, db, config.clientReaping);
   scheduleExpiredRowSweep(app, db, { ...config.housekeeping, accessTokenTtl: config.ttl.accessToken });
   trackGrantUse(provider, db, app.log);

@@ -1,4 +1,4 @@
-import { closeOnSignal, exitOnStartupError } from '@enclavia/config';
+import { closeOnSignal, exitOnStartupError, printVersionIfAsked } from '@enclavia/config';
 import { openDatabase } from '@enclavia/db';
 import { buildAuthApp } from './app.js';
 import { loadAuthConfig, startupWarnings } from './config.js';
@@ -6,6 +6,7 @@ import { offerOperatorCommands } from './operator-commands.js';
 
 /** The authorization server as a process of its own (see apps/standalone for both in one). */
 async function main() {
+  if (printVersionIfAsked()) return;
   const config = loadAuthConfig();
   const database = await openDatabase({ ...config.database, purpose: 'pnpm --filter @enclavia/auth start' });
   offerOperatorCommands(database, config);

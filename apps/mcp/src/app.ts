@@ -1,4 +1,4 @@
-import { fastifyTrustProxy, refuseControlCharacters } from '@enclavia/config';
+import { fastifyTrustProxy, refuseControlCharacters, VERSION } from '@enclavia/config';
 import { protectedResourceMetadataUrl } from '@enclavia/contract';
 import type { Database, Listen } from '@enclavia/db';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -51,7 +51,7 @@ export async function buildMcpApp({
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
 
   refuseControlCharacters(app);
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', async () => ({ status: 'ok', version: VERSION }));
   await app.register(protectedResourceRoutes, { config });
   await app.register(issuerFallbackRoutes, { issuer: config.issuer, resource: config.resource });
   await app.register(mcpRoutes, {

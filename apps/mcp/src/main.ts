@@ -1,15 +1,16 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, closeOnSignal, exitOnStartupError } from '@enclavia/config';
+import { ConfigError, closeOnSignal, exitOnStartupError, printVersionIfAsked } from '@enclavia/config';
 import { openDatabase } from '@enclavia/db';
 import { buildMcpApp } from './app.js';
 import { loadMcpConfig, type McpConfig } from './config.js';
 import { runStdio, StdioStartError } from './stdio.js';
 
 /**
- * `enclavia-mcp [--transport http|stdio]`: the MCP server as a process of its own (see
+ * `enclavia-mcp [--transport http|stdio] [--version]`: the MCP server as a process of its own (see
  * apps/standalone for both services in one).
  */
 async function main() {
+  if (printVersionIfAsked()) return;
   const { values } = parseArgs({ options: { transport: { type: 'string', default: 'http' } } });
   const config = loadMcpConfig();
   if (values.transport === 'stdio') return startStdio(config);

@@ -1,3 +1,4 @@
+import { VERSION } from '@enclavia/config';
 import { EnclaveError } from '@enclavia/enclaves';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -9,7 +10,7 @@ import { toolsAllowed } from './tools/index.js';
 // Building an Ajv per server costs more than the rest of a request; one is shared (perf.md §3).
 const validator = new AjvJsonSchemaValidator();
 
-export const SERVER_INFO = { name: 'enclavia', title: 'Enclavia', version: '0.1.0' };
+export const SERVER_INFO = { name: 'enclavia', title: 'Enclavia', version: VERSION };
 
 /**
  * A server for one request, holding only the tools the token's scopes allow, so `tools/list`

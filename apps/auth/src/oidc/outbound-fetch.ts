@@ -1,3 +1,4 @@
+import { USER_AGENT } from '@enclavia/config';
 import type { Configuration } from 'oidc-provider';
 
 export type OutboundFetch = NonNullable<Configuration['fetch']>;
@@ -14,7 +15,7 @@ export const CLIENT_JWKS_MAX_BYTES = 32 * 1024;
  * private, loopback and link-local addresses, which `inner` must use. But it lets a registered
  * `jwks_uri` be plain http and follows its redirects (it refuses them only for metadata
  * documents), so here nothing but https goes out and no redirect is followed: a 3xx is an answer,
- * which oidc-provider rejects for not being 200.
+ * which oidc-provider rejects for not being 200. Every request names us and our version.
  */
 export function guardedFetch(inner: OutboundFetch = (input, init) => fetch(input, init)): OutboundFetch {
   return (input, init) => {
@@ -22,6 +23,8 @@ export function guardedFetch(inner: OutboundFetch = (input, init) => fetch(input
     if (url.protocol !== 'https:') {
       return Promise.reject(new TypeError(`only https is fetched, not ${url.protocol}`));
     }
-    return inner(input, { ...init, redirect: 'manual' });
+    const headers = new Headers(init?.headers);
+    headers.set('user-agent', USER_AGENT);
+    return inner(input, { ...init, headers, redirect: 'manual' });
   };
 }

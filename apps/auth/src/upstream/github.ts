@@ -1,3 +1,4 @@
+import { USER_AGENT } from '@enclavia/config';
 import { GitHub } from 'arctic';
 import { z } from 'zod';
 import { exchange, getJson, tokenField } from './http.js';
@@ -7,7 +8,7 @@ const API = 'https://api.github.com';
 const SCOPES = ['read:user', 'user:email'];
 const API_HEADERS = {
   accept: 'application/vnd.github+json',
-  'user-agent': 'Enclavia',
+  'user-agent': USER_AGENT,
   'x-github-api-version': '2022-11-28',
 };
 

@@ -1,3 +1,4 @@
+import { USER_AGENT } from '@enclavia/config';
 import {
   ArcticFetchError,
   OAuth2RequestError,
@@ -57,7 +58,12 @@ export async function getJson<S extends z.ZodType>(
   let response: Response;
   try {
     response = await fetch(url, {
-      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', ...headers },
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        accept: 'application/json',
+        'user-agent': USER_AGENT,
+        ...headers,
+      },
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
