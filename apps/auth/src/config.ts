@@ -6,11 +6,13 @@ import {
   databaseEnv,
   type Env,
   httpsRule,
+  type ListenSettings,
   nodeEnv,
   parseEnv,
-  port,
   publicUrl,
+  publicUrls,
   seconds,
+  servicePorts,
   type TrustProxy,
   trustProxySetting,
 } from '@enclavia/config';
@@ -39,12 +41,12 @@ const schema = z
     NODE_ENV: nodeEnv,
     /** The issuer: an origin with no path, exactly as clients reach it. */
     AUTH_PUBLIC_URL: publicUrl
-      .default('http://localhost:4000')
-      .refine((u) => new URL(u).pathname === '/', 'the issuer must be an origin without a path'),
+      .refine((u) => new URL(u).pathname === '/', 'the issuer must be an origin without a path')
+      .optional(),
     /** The canonical MCP resource URL tokens are issued for. */
-    MCP_PUBLIC_URL: publicUrl.default('http://localhost:4001/mcp'),
+    MCP_PUBLIC_URL: publicUrl.optional(),
     AUTH_HOST: z.string().default('127.0.0.1'),
-    AUTH_PORT: port.default(4000),
+    ...servicePorts,
     /** Trust X-Forwarded-* from a TLS-terminating proxy in front. */
     AUTH_TRUST_PROXY: trustProxySetting('AUTH_TRUST_PROXY'),
     /** The development login (type an email, continue): on outside production unless turned off. */
@@ -153,11 +155,12 @@ export interface AuthConfig {
 
 export function loadAuthConfig(env: Env = process.env): AuthConfig {
   const e = parseEnv(schema, env);
+  const urls = publicUrls(e);
   const config: AuthConfig = {
     nodeEnv: e.NODE_ENV,
     database: databaseConfig(e),
-    issuer: e.AUTH_PUBLIC_URL,
-    mcpResource: canonicalResource(e.MCP_PUBLIC_URL),
+    issuer: urls.issuer,
+    mcpResource: canonicalResource(urls.mcp),
     host: e.AUTH_HOST,
     port: e.AUTH_PORT,
     trustProxy: e.AUTH_TRUST_PROXY,
@@ -208,4 +211,9 @@ export function startupWarnings(config: AuthConfig): string[] {
     );
   }
   return warnings;
+}
+
+/** Where the authorization server listens, and the settings that say so. */
+export function authListener(config: AuthConfig): ListenSettings {
+  return { host: config.host, port: config.port, hostSetting: 'AUTH_HOST', portSetting: 'AUTH_PORT' };
 }

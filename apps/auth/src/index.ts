@@ -1,5 +1,5 @@
 export { type AuthAppDeps, buildAuthApp } from './app.js';
-export { type AuthConfig, loadAuthConfig, startupWarnings } from './config.js';
+export { type AuthConfig, authListener, loadAuthConfig, startupWarnings } from './config.js';
 export { type DisableUserInput, disableUser } from './disable-user.js';
 export { endExpiredGrants } from './housekeeping/expired-grants.js';
 export { sweepExpiredRows } from './housekeeping/expired-rows.js';

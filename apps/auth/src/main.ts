@@ -1,7 +1,7 @@
-import { closeOnSignal, exitOnStartupError, printVersionIfAsked } from '@enclavia/config';
+import { closeOnSignal, exitOnStartupError, listenOrExplain, printVersionIfAsked } from '@enclavia/config';
 import { openDatabase } from '@enclavia/db';
 import { buildAuthApp } from './app.js';
-import { loadAuthConfig, startupWarnings } from './config.js';
+import { authListener, loadAuthConfig, startupWarnings } from './config.js';
 import { offerOperatorCommands } from './operator-commands.js';
 
 /** The authorization server as a process of its own (see apps/standalone for both in one). */
@@ -21,7 +21,7 @@ async function main() {
     await database.close();
   });
   for (const warning of startupWarnings(config)) app.log.warn(warning);
-  await app.listen({ host: config.host, port: config.port });
+  await listenOrExplain(app, authListener(config));
 }
 
 main().catch(exitOnStartupError);

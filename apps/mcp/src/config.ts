@@ -5,11 +5,13 @@ import {
   databaseEnv,
   type Env,
   httpsRule,
+  type ListenSettings,
   nodeEnv,
   parseEnv,
-  port,
   publicUrl,
+  publicUrls,
   seconds,
+  servicePorts,
   type TrustProxy,
   trustProxySetting,
 } from '@enclavia/config';
@@ -24,13 +26,13 @@ const schema = z.object({
   ...databaseEnv,
   NODE_ENV: nodeEnv,
   /** The canonical resource URL, exactly as clients are told to use it. */
-  MCP_PUBLIC_URL: publicUrl.default('http://localhost:4001/mcp'),
+  MCP_PUBLIC_URL: publicUrl.optional(),
   /** The authorization server's issuer. */
-  AUTH_PUBLIC_URL: publicUrl.default('http://localhost:4000'),
+  AUTH_PUBLIC_URL: publicUrl.optional(),
   /** Where this server fetches the issuer's keys, when it reaches the auth server by another address. */
   AUTH_JWKS_URL: publicUrl.optional(),
   MCP_HOST: z.string().default('127.0.0.1'),
-  MCP_PORT: port.default(4001),
+  ...servicePorts,
   MCP_TRUST_PROXY: trustProxySetting('MCP_TRUST_PROXY'),
   /** How often the in-memory list of revoked grants is reloaded in full, besides NOTIFY. */
   REVOCATION_RESYNC_SECONDS: seconds.default(30),
@@ -88,12 +90,13 @@ export interface McpConfig {
 
 export function loadMcpConfig(env: Env = process.env): McpConfig {
   const e = parseEnv(schema, env);
+  const urls = publicUrls(e);
   const config: McpConfig = {
     nodeEnv: e.NODE_ENV,
     database: databaseConfig(e),
-    resource: canonicalResource(e.MCP_PUBLIC_URL),
-    issuer: e.AUTH_PUBLIC_URL,
-    jwksUrl: e.AUTH_JWKS_URL ?? `${e.AUTH_PUBLIC_URL}/jwks`,
+    resource: canonicalResource(urls.mcp),
+    issuer: urls.issuer,
+    jwksUrl: e.AUTH_JWKS_URL ?? `${urls.issuer}/jwks`,
     host: e.MCP_HOST,
     port: e.MCP_PORT,
     trustProxy: e.MCP_TRUST_PROXY,
@@ -116,4 +119,9 @@ export function loadMcpConfig(env: Env = process.env): McpConfig {
     httpsRule('AUTH_PUBLIC_URL', config.issuer),
   ]);
   return config;
+}
+
+/** Where the MCP server listens, and the settings that say so. */
+export function mcpListener(config: McpConfig): ListenSettings {
+  return { host: config.host, port: config.port, hostSetting: 'MCP_HOST', portSetting: 'MCP_PORT' };
 }

@@ -1,2 +1,2 @@
 export { buildMcpApp, type McpAppDeps } from './app.js';
-export { loadMcpConfig, type McpConfig } from './config.js';
+export { loadMcpConfig, type McpConfig, mcpListener } from './config.js';

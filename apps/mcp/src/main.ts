@@ -1,8 +1,14 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, closeOnSignal, exitOnStartupError, printVersionIfAsked } from '@enclavia/config';
+import {
+  ConfigError,
+  closeOnSignal,
+  exitOnStartupError,
+  listenOrExplain,
+  printVersionIfAsked,
+} from '@enclavia/config';
 import { openDatabase } from '@enclavia/db';
 import { buildMcpApp } from './app.js';
-import { loadMcpConfig, type McpConfig } from './config.js';
+import { loadMcpConfig, type McpConfig, mcpListener } from './config.js';
 import { runStdio, StdioStartError } from './stdio.js';
 
 /**
@@ -39,7 +45,7 @@ async function startHttp(config: McpConfig) {
     await app.close();
     await database.close();
   });
-  await app.listen({ host: config.host, port: config.port });
+  await listenOrExplain(app, mcpListener(config));
   app.log.info(`MCP server at ${config.resource}`);
 }
 

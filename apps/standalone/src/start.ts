@@ -1,6 +1,7 @@
-import { type AuthAppDeps, buildAuthApp } from '@enclavia/auth';
+import { type AuthAppDeps, authListener, buildAuthApp } from '@enclavia/auth';
+import { listenOrExplain } from '@enclavia/config';
 import type { DatabaseHandle } from '@enclavia/db';
-import { buildMcpApp } from '@enclavia/mcp';
+import { buildMcpApp, mcpListener } from '@enclavia/mcp';
 import type { StandaloneConfig } from './config.js';
 
 export interface RunningServices {
@@ -23,8 +24,8 @@ export async function startServices(
   });
   const mcp = await buildMcpApp({ config: config.mcp, db: database.db, listen: database.listen, logger });
   try {
-    await auth.listen({ host: config.auth.host, port: config.auth.port });
-    await mcp.listen({ host: config.mcp.host, port: config.mcp.port });
+    await listenOrExplain(auth, authListener(config.auth));
+    await listenOrExplain(mcp, mcpListener(config.mcp));
   } catch (error) {
     await Promise.allSettled([auth.close(), mcp.close()]);
     throw error;

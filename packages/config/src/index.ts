@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 
 export * from './input-guard.js';
 export { closeOnSignal, exitOnStartupError } from './lifecycle.js';
+export { ListenError, type ListenSettings, listenOrExplain } from './listen.js';
 export { printVersionIfAsked, USER_AGENT, VERSION } from './version.js';
 
 import { z } from 'zod';
@@ -9,7 +10,12 @@ import { z } from 'zod';
 /** Thrown with every problem of the environment at once, so one start tells the operator everything. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    // One problem is one line, what an operator reads first; several are listed below each other.
+    super(
+      problems.length === 1
+        ? `Invalid configuration: ${problems[0]}`
+        : `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -40,6 +46,28 @@ export const booleanFlag = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 export const port = z.coerce.number().int().min(0).max(65535);
+
+/** Both services' ports: each service advertises the other's URL, so both read both. */
+export const servicePorts = {
+  AUTH_PORT: port.default(4000),
+  MCP_PORT: port.default(4001),
+};
+
+/**
+ * The public URLs, by default on localhost at the ports: setting only `AUTH_PORT`/`MCP_PORT`
+ * moves every advertised URL (metadata, challenges, the banner) with the listener.
+ */
+export function publicUrls(e: {
+  AUTH_PUBLIC_URL?: string | undefined;
+  MCP_PUBLIC_URL?: string | undefined;
+  AUTH_PORT: number;
+  MCP_PORT: number;
+}): { issuer: string; mcp: string } {
+  return {
+    issuer: e.AUTH_PUBLIC_URL ?? `http://localhost:${e.AUTH_PORT}`,
+    mcp: e.MCP_PUBLIC_URL ?? `http://localhost:${e.MCP_PORT}/mcp`,
+  };
+}
 
 /** Durations in seconds. */
 export const seconds = z.coerce.number().int().positive();

@@ -26,7 +26,7 @@ export function closeOnSignal(close: () => Promise<void>): void {
  * Errors whose message is all an operator needs: a bad configuration, an embedded database another
  * process holds. Known by name, because packages/db does not depend on this package.
  */
-const OPERATOR_ERRORS = new Set(['ConfigError', 'DatabaseInUseError', 'DataDirLockError']);
+const OPERATOR_ERRORS = new Set(['ConfigError', 'DatabaseInUseError', 'DataDirLockError', 'ListenError']);
 
 /** The last line of a main: an operator's error is its message alone, anything else a stack. */
 export function exitOnStartupError(error: unknown): never {
