@@ -1,5 +1,5 @@
 import { createRateLimiter, startLivePolicies } from '@enclavia/access';
-import { fastifyTrustProxy, VERSION } from '@enclavia/config';
+import { fastifyLogging, fastifyTrustProxy, type LoggingConfig, VERSION } from '@enclavia/config';
 import type { Database, Listen } from '@enclavia/db';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -17,6 +17,7 @@ import { scheduleClientReaping } from './oidc/client-reaper.js';
 import { loadServerKeys } from './oidc/keys.js';
 import { mountProvider } from './oidc/mount.js';
 import { createProvider, type ProviderDeps } from './oidc/provider.js';
+import { observeRevocations } from './revocation-events.js';
 import { sessionRoutes } from './session/routes.js';
 import { trackGrantUse } from './tokens/grants.js';
 import { configuredProviders } from './upstream/index.js';
@@ -29,7 +30,8 @@ export interface AuthAppDeps {
   listen: Listen;
   /** Outbound HTTP for client ID metadata documents (tests point it at a loopback host). */
   fetch?: ProviderDeps['fetch'];
-  logger?: boolean | { level: string };
+  /** Unset: no logs (tests). */
+  logging?: LoggingConfig;
 }
 
 /** Builds the authorization server without listening; `main.ts` listens. */
@@ -38,12 +40,12 @@ export async function buildAuthApp({
   db,
   listen,
   fetch,
-  logger = false,
+  logging,
 }: AuthAppDeps): Promise<FastifyInstance> {
   const keys = await loadServerKeys(db);
   // Close means close: keep-alive connections of clients must not hold a shutdown open.
   const app = Fastify({
-    logger,
+    ...fastifyLogging(logging, 'auth'),
     trustProxy: fastifyTrustProxy(config.trustProxy),
     forceCloseConnections: true,
   });
@@ -77,5 +79,9 @@ export async function buildAuthApp({
   scheduleClientReaping(app, db, config.clientReaping);
   scheduleExpiredRowSweep(app, db, { ...config.housekeeping, accessTokenTtl: config.ttl.accessToken });
   trackGrantUse(provider, db, app.log);
+  const stopLoggingRevocations = observeRevocations(({ source, ...ids }) =>
+    app.log.info({ event: 'revocation', source, ...ids }, 'connection revoked'),
+  );
+  app.addHook('onClose', async () => stopLoggingRevocations());
   return app;
 }

@@ -7,6 +7,9 @@ import {
   type Env,
   httpsRule,
   type ListenSettings,
+  type LoggingConfig,
+  loggingConfig,
+  loggingEnv,
   nodeEnv,
   parseEnv,
   publicUrl,
@@ -38,6 +41,7 @@ const emailList = z
 const schema = z
   .object({
     ...databaseEnv,
+    ...loggingEnv,
     NODE_ENV: nodeEnv,
     /** The issuer: an origin with no path, exactly as clients reach it. */
     AUTH_PUBLIC_URL: publicUrl
@@ -123,6 +127,7 @@ export interface Limit {
 
 export interface AuthConfig {
   nodeEnv: 'development' | 'test' | 'production';
+  logging: LoggingConfig;
   database: DatabaseConfig;
   issuer: string;
   mcpResource: string;
@@ -158,6 +163,7 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
   const urls = publicUrls(e);
   const config: AuthConfig = {
     nodeEnv: e.NODE_ENV,
+    logging: loggingConfig(e, e.NODE_ENV),
     database: databaseConfig(e),
     issuer: urls.issuer,
     mcpResource: canonicalResource(urls.mcp),

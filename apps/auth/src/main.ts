@@ -14,7 +14,7 @@ async function main() {
     config,
     db: database.db,
     listen: database.listen,
-    logger: { level: 'info' },
+    logging: config.logging,
   });
   closeOnSignal(async () => {
     await app.close();

@@ -10,6 +10,7 @@ import {
   revokedGrants,
   users,
 } from '@enclavia/db';
+import { reportRevocation } from './revocation-events.js';
 
 /** What started a revocation, as the audit log names it. */
 export type RevocationSource =
@@ -92,6 +93,15 @@ export async function revokeGrants(
     : [];
   const emailOf = new Map(owners.map((u) => [u.id, u.email]));
   for (const grant of revoked) {
+    reportRevocation({
+      source: cause.source,
+      grantId: grant.id,
+      clientId: grant.clientId,
+      workspaceId: grant.workspaceId,
+      userId: grant.userId,
+      ...(cause.actorUserId ? { actorUserId: cause.actorUserId } : {}),
+      ...(cause.detail ? { detail: cause.detail } : {}),
+    });
     await recordAudit(tx, {
       workspaceId: grant.workspaceId,
       actorUserId: cause.actorUserId ?? null,

@@ -1,7 +1,14 @@
-import { fastifyTrustProxy, refuseControlCharacters, VERSION } from '@enclavia/config';
+import {
+  fastifyLogging,
+  fastifyTrustProxy,
+  type LoggingConfig,
+  refuseControlCharacters,
+  VERSION,
+} from '@enclavia/config';
 import { protectedResourceMetadataUrl } from '@enclavia/contract';
 import type { Database, Listen } from '@enclavia/db';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { logRefusedTokens } from './auth/refusal-log.js';
 import { startTokenVerification } from './auth/token-verification.js';
 import type { McpConfig } from './config.js';
 import { startDriver } from './driver.js';
@@ -14,7 +21,8 @@ export interface McpAppDeps {
   db: Database;
   /** Receives the authorization server's revocations (NOTIFY). */
   listen: Listen;
-  logger?: boolean | { level: string };
+  /** Unset: no logs (tests). */
+  logging?: LoggingConfig;
   /** Off only to compare the fast `tools/call` path with the SDK's in tests. */
   fastToolCalls?: boolean;
 }
@@ -24,12 +32,12 @@ export async function buildMcpApp({
   config,
   db,
   listen,
-  logger = false,
+  logging,
   fastToolCalls = true,
 }: McpAppDeps): Promise<FastifyInstance> {
   // Close means close: keep-alive connections of clients must not hold a shutdown open.
   const app = Fastify({
-    logger,
+    ...fastifyLogging(logging, 'mcp'),
     trustProxy: fastifyTrustProxy(config.trustProxy),
     forceCloseConnections: true,
   });
@@ -51,6 +59,7 @@ export async function buildMcpApp({
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
 
   refuseControlCharacters(app);
+  logRefusedTokens(app);
   app.get('/healthz', async () => ({ status: 'ok', version: VERSION }));
   await app.register(protectedResourceRoutes, { config });
   await app.register(issuerFallbackRoutes, { issuer: config.issuer, resource: config.resource });

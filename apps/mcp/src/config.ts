@@ -6,6 +6,9 @@ import {
   type Env,
   httpsRule,
   type ListenSettings,
+  type LoggingConfig,
+  loggingConfig,
+  loggingEnv,
   nodeEnv,
   parseEnv,
   publicUrl,
@@ -24,6 +27,7 @@ const milliseconds = z.coerce.number().int().min(0);
 
 const schema = z.object({
   ...databaseEnv,
+  ...loggingEnv,
   NODE_ENV: nodeEnv,
   /** The canonical resource URL, exactly as clients are told to use it. */
   MCP_PUBLIC_URL: publicUrl.optional(),
@@ -70,6 +74,7 @@ const schema = z.object({
 
 export interface McpConfig {
   nodeEnv: 'development' | 'test' | 'production';
+  logging: LoggingConfig;
   database: DatabaseConfig;
   resource: string;
   issuer: string;
@@ -93,6 +98,7 @@ export function loadMcpConfig(env: Env = process.env): McpConfig {
   const urls = publicUrls(e);
   const config: McpConfig = {
     nodeEnv: e.NODE_ENV,
+    logging: loggingConfig(e, e.NODE_ENV),
     database: databaseConfig(e),
     resource: canonicalResource(urls.mcp),
     issuer: urls.issuer,

@@ -39,7 +39,7 @@ async function startHttp(config: McpConfig) {
     config,
     db: database.db,
     listen: database.listen,
-    logger: { level: 'info' },
+    logging: config.logging,
   });
   closeOnSignal(async () => {
     await app.close();

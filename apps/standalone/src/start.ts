@@ -14,15 +14,19 @@ export async function startServices(
   database: Pick<DatabaseHandle, 'db' | 'listen'>,
   overrides: Pick<AuthAppDeps, 'fetch'> = {},
 ): Promise<RunningServices> {
-  const logger = { level: config.logLevel };
   const auth = await buildAuthApp({
     config: config.auth,
     db: database.db,
     listen: database.listen,
-    logger,
+    logging: config.auth.logging,
     ...overrides,
   });
-  const mcp = await buildMcpApp({ config: config.mcp, db: database.db, listen: database.listen, logger });
+  const mcp = await buildMcpApp({
+    config: config.mcp,
+    db: database.db,
+    listen: database.listen,
+    logging: config.mcp.logging,
+  });
   try {
     await listenOrExplain(auth, authListener(config.auth));
     await listenOrExplain(mcp, mcpListener(config.mcp));

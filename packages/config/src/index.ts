@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 export * from './input-guard.js';
 export { closeOnSignal, exitOnStartupError } from './lifecycle.js';
 export { ListenError, type ListenSettings, listenOrExplain } from './listen.js';
+export { fastifyLogging, type LoggingConfig, loggingConfig, loggingEnv, prettyLine } from './logging.js';
 export { printVersionIfAsked, USER_AGENT, VERSION } from './version.js';
 
 import { z } from 'zod';
@@ -41,9 +42,7 @@ export function assertProductionSafe(nodeEnv: string, rules: Array<() => string 
 
 export const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
 
-export const booleanFlag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+export { booleanFlag } from './flags.js';
 
 export const port = z.coerce.number().int().min(0).max(65535);
 

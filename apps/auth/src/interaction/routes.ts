@@ -173,7 +173,19 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
       await recordAudit(db, { workspaceId: workspace.id, action: 'grant.denied', ...about });
       const refusal = clientRefusal(await getPolicy(db, workspace.id), { redirectUri, clientId: client.id });
       // The workspace does not allow answering this client there: the user is told, the app is not.
-      if (refusal) return send(reply, deniedPage(refusal), 400);
+      if (refusal) {
+        request.log.info(
+          {
+            event: 'connection_refused',
+            reason: refusal.error,
+            workspaceId: workspace.id,
+            userId: accountId,
+            clientId: client.id,
+          },
+          'connection refused by workspace policy',
+        );
+        return send(reply, deniedPage(refusal), 400);
+      }
       return denied(request, reply);
     }
 
@@ -191,6 +203,16 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     });
     // Shown here, never sent to a redirect URI the workspace does not allow.
     if ('error' in verdict) {
+      request.log.info(
+        {
+          event: 'connection_refused',
+          reason: verdict.error,
+          workspaceId: workspace.id,
+          userId: accountId,
+          clientId: client.id,
+        },
+        'connection refused by workspace policy',
+      );
       await recordAudit(db, {
         workspaceId: workspace.id,
         action: 'grant.refused',

@@ -5,6 +5,8 @@ import { InvalidTokenError, type VerifiedAuth } from './verify-access-token.js';
 declare module 'fastify' {
   interface FastifyRequest {
     auth?: VerifiedAuth;
+    /** Why the bearer token was refused, for the log line (refusal-log.ts). */
+    tokenRefusal?: { reason: string } & InvalidTokenError['ids'];
   }
 }
 
@@ -30,6 +32,7 @@ export function requireBearer(options: {
       request.auth = await verify(token);
     } catch (error) {
       if (!(error instanceof InvalidTokenError)) throw error;
+      request.tokenRefusal = { reason: error.message, ...error.ids };
       const challenge = bearerChallenge({
         resourceMetadata,
         error: 'invalid_token',

@@ -13,7 +13,7 @@ import {
   workspacePolicies,
 } from '@enclavia/db';
 import { createRefusedTokens } from './refused-tokens.js';
-import { InvalidTokenError, type VerifiedAuth } from './verify-access-token.js';
+import { InvalidTokenError, idsOf, type VerifiedAuth } from './verify-access-token.js';
 
 interface Entry {
   auth: Omit<VerifiedAuth, 'token'>;
@@ -118,11 +118,11 @@ export function createPersonalAccessTokenVerifier(options: {
     }
     if (isRevoked(entry.auth.extra.grantId)) {
       cache.delete(hash);
-      throw new InvalidTokenError('the personal access token was revoked');
+      throw new InvalidTokenError('the personal access token was revoked', idsOf(entry.auth));
     }
     if (entry.auth.expiresAt * 1000 <= Date.now()) {
       cache.delete(hash);
-      throw new InvalidTokenError('the personal access token expired');
+      throw new InvalidTokenError('the personal access token expired', idsOf(entry.auth));
     }
     return { token, ...entry.auth };
   };

@@ -22,6 +22,18 @@ export type VerifiedAuth = AuthInfo & { expiresAt: number; extra: TokenIdentity 
 /** The one error of this module: the token is not one we accept. Its message is safe to show. */
 export class InvalidTokenError extends Error {
   override name = 'InvalidTokenError';
+  /** Whose token it was, when it could be read: for the operator's log line, never the token. */
+  constructor(
+    message: string,
+    readonly ids: { clientId?: string; grantId?: string; workspaceId?: string } = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The ids of a token we read, for a refusal's log line. */
+export function idsOf(auth: Pick<VerifiedAuth, 'clientId' | 'extra'>): InvalidTokenError['ids'] {
+  return { clientId: auth.clientId, grantId: auth.extra.grantId, workspaceId: auth.extra.workspaceId };
 }
 
 const claimsSchema = z.object({
@@ -82,9 +94,10 @@ export function createAccessTokenVerifier({
     }
     if (auth.expiresAt <= Math.floor(now() / 1000) - CLOCK_TOLERANCE) {
       verified.delete(token);
-      throw new InvalidTokenError('the access token expired');
+      throw new InvalidTokenError('the access token expired', idsOf(auth));
     }
-    if (isRevoked(auth.extra.grantId)) throw new InvalidTokenError('the access token was revoked');
+    if (isRevoked(auth.extra.grantId))
+      throw new InvalidTokenError('the access token was revoked', idsOf(auth));
     return auth;
   };
 

@@ -1,6 +1,6 @@
 import { effectiveScopes, type LivePolicies } from '@enclavia/access';
 import { POLICY_ERRORS } from '@enclavia/contract';
-import { InvalidTokenError, type VerifiedAuth } from './verify-access-token.js';
+import { InvalidTokenError, idsOf, type VerifiedAuth } from './verify-access-token.js';
 
 /**
  * A token is only as good as its workspace's current policy: with MCP off it is refused (and works
@@ -15,7 +15,7 @@ export function withWorkspacePolicy(
   return async function verifyUnderPolicy(token: string): Promise<VerifiedAuth> {
     const auth = await verify(token);
     const policy = policies.get(auth.extra.workspaceId);
-    if (!policy.mcpEnabled) throw new InvalidTokenError(POLICY_ERRORS.disabled);
+    if (!policy.mcpEnabled) throw new InvalidTokenError(POLICY_ERRORS.disabled, idsOf(auth));
     const scopes = effectiveScopes(auth.scopes, policy);
     return scopes.length === auth.scopes.length ? auth : { ...auth, scopes };
   };
