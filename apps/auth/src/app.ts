@@ -13,6 +13,7 @@ import { instanceAdminRoutes } from './instance-admin/routes.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { loginRoutes } from './login/routes.js';
 import { limitFailedSignIns } from './login/sign-in-limit.js';
+import { createAuthMetrics } from './metrics.js';
 import { scheduleClientReaping } from './oidc/client-reaper.js';
 import { loadServerKeys } from './oidc/keys.js';
 import { mountProvider } from './oidc/mount.js';
@@ -56,7 +57,15 @@ export async function buildAuthApp({
     onError: (error) => app.log.error({ err: error }, 'workspace policy resync failed'),
   });
   app.addHook('onClose', () => policies.close());
-  const provider = createProvider({ config, db, keys, policies, fetch });
+  const metrics = createAuthMetrics(app, config);
+  const provider = createProvider({
+    config,
+    db,
+    keys,
+    policies,
+    fetch,
+    onRefreshReuse: metrics.refreshReuse,
+  });
 
   mountProvider(app, provider, {
     registrationLimit: config.registrationLimit,
@@ -79,6 +88,7 @@ export async function buildAuthApp({
   scheduleClientReaping(app, db, config.clientReaping);
   scheduleExpiredRowSweep(app, db, { ...config.housekeeping, accessTokenTtl: config.ttl.accessToken });
   trackGrantUse(provider, db, app.log);
+  await metrics.attach(app, provider);
   const stopLoggingRevocations = observeRevocations(({ source, ...ids }) =>
     app.log.info({ event: 'revocation', source, ...ids }, 'connection revoked'),
   );

@@ -10,8 +10,11 @@ import {
   type LoggingConfig,
   loggingConfig,
   loggingEnv,
+  type MetricsConfig,
+  metricsToken,
   nodeEnv,
   parseEnv,
+  port,
   publicUrl,
   publicUrls,
   seconds,
@@ -50,6 +53,9 @@ const schema = z
     /** The canonical MCP resource URL tokens are issued for. */
     MCP_PUBLIC_URL: publicUrl.optional(),
     AUTH_HOST: z.string().default('127.0.0.1'),
+    /** A listener of its own for Prometheus' `/metrics`, on AUTH_HOST; unset: none. */
+    AUTH_METRICS_PORT: port.optional(),
+    METRICS_TOKEN: metricsToken,
     ...servicePorts,
     /** Trust X-Forwarded-* from a TLS-terminating proxy in front. */
     AUTH_TRUST_PROXY: trustProxySetting('AUTH_TRUST_PROXY'),
@@ -128,6 +134,7 @@ export interface Limit {
 export interface AuthConfig {
   nodeEnv: 'development' | 'test' | 'production';
   logging: LoggingConfig;
+  metrics: MetricsConfig;
   database: DatabaseConfig;
   issuer: string;
   mcpResource: string;
@@ -164,6 +171,10 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
   const config: AuthConfig = {
     nodeEnv: e.NODE_ENV,
     logging: loggingConfig(e, e.NODE_ENV),
+    metrics: {
+      ...(e.AUTH_METRICS_PORT !== undefined ? { port: e.AUTH_METRICS_PORT } : {}),
+      ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}),
+    },
     database: databaseConfig(e),
     issuer: urls.issuer,
     mcpResource: canonicalResource(urls.mcp),

@@ -1,4 +1,4 @@
-import { REVOCATION_CHANNEL } from '@enclavia/contract';
+import { REVOCATION_CHANNEL, revocationPayload } from '@enclavia/contract';
 import {
   type Executor,
   grants,
@@ -59,7 +59,7 @@ export async function announceRevocations(
     .insert(revokedGrants)
     .values(entries.map(({ key, expiresAt }) => ({ grantId: key, reason, expiresAt })))
     .onConflictDoNothing();
-  for (const { key } of entries) await notify(db, REVOCATION_CHANNEL, key);
+  for (const { key } of entries) await notify(db, REVOCATION_CHANNEL, revocationPayload(key));
 }
 
 /**

@@ -12,6 +12,7 @@ import { logRefusedTokens } from './auth/refusal-log.js';
 import { startTokenVerification } from './auth/token-verification.js';
 import type { McpConfig } from './config.js';
 import { startDriver } from './driver.js';
+import { createMcpMetrics } from './metrics.js';
 import { issuerFallbackRoutes } from './routes/issuer-fallbacks.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { protectedResourceRoutes } from './routes/protected-resource.js';
@@ -41,6 +42,7 @@ export async function buildMcpApp({
     trustProxy: fastifyTrustProxy(config.trustProxy),
     forceCloseConnections: true,
   });
+  const metrics = createMcpMetrics(app, config);
   const tokens = await startTokenVerification({
     db,
     listen,
@@ -50,8 +52,10 @@ export async function buildMcpApp({
     resyncSeconds: config.revocationResyncSeconds,
     patNegativeCacheSeconds: config.patNegativeCacheSeconds,
     onError: (error) => app.log.error({ err: error }, 'revocation or policy resync failed'),
+    onRevocationPushed: metrics.revocationPushed,
   });
   app.addHook('onClose', () => tokens.close());
+  await metrics.attach(app, tokens.revocationListSize);
   const driver = startDriver(config, db, (error) =>
     app.log.error({ err: error }, 'enclave driver step failed'),
   );

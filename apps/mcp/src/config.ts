@@ -9,8 +9,11 @@ import {
   type LoggingConfig,
   loggingConfig,
   loggingEnv,
+  type MetricsConfig,
+  metricsToken,
   nodeEnv,
   parseEnv,
+  port,
   publicUrl,
   publicUrls,
   seconds,
@@ -36,6 +39,9 @@ const schema = z.object({
   /** Where this server fetches the issuer's keys, when it reaches the auth server by another address. */
   AUTH_JWKS_URL: publicUrl.optional(),
   MCP_HOST: z.string().default('127.0.0.1'),
+  /** A listener of its own for Prometheus' `/metrics`, on MCP_HOST; unset: none. */
+  MCP_METRICS_PORT: port.optional(),
+  METRICS_TOKEN: metricsToken,
   ...servicePorts,
   MCP_TRUST_PROXY: trustProxySetting('MCP_TRUST_PROXY'),
   /** How often the in-memory list of revoked grants is reloaded in full, besides NOTIFY. */
@@ -75,6 +81,7 @@ const schema = z.object({
 export interface McpConfig {
   nodeEnv: 'development' | 'test' | 'production';
   logging: LoggingConfig;
+  metrics: MetricsConfig;
   database: DatabaseConfig;
   resource: string;
   issuer: string;
@@ -99,6 +106,10 @@ export function loadMcpConfig(env: Env = process.env): McpConfig {
   const config: McpConfig = {
     nodeEnv: e.NODE_ENV,
     logging: loggingConfig(e, e.NODE_ENV),
+    metrics: {
+      ...(e.MCP_METRICS_PORT !== undefined ? { port: e.MCP_METRICS_PORT } : {}),
+      ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}),
+    },
     database: databaseConfig(e),
     resource: canonicalResource(urls.mcp),
     issuer: urls.issuer,

@@ -6,6 +6,7 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import { InvalidTokenError } from './auth/verify-access-token.js';
 import { type ToolContext, type ToolDefinition, toolError } from './tools/define-tool.js';
 import { toolsAllowed } from './tools/index.js';
+import { reportToolCall } from './tools/tool-call-events.js';
 
 // Building an Ajv per server costs more than the rest of a request; one is shared (perf.md §3).
 const validator = new AjvJsonSchemaValidator();
@@ -47,9 +48,15 @@ export async function runTool(
   try {
     await ctx.reauthorize?.();
     const refused = ctx.limitCall?.(tool.name);
-    if (refused) return refused;
-    return await tool.handler(input as never, ctx);
+    if (refused) {
+      reportToolCall(tool.name, 'refused');
+      return refused;
+    }
+    const result = await tool.handler(input as never, ctx);
+    reportToolCall(tool.name, result.isError ? 'tool_error' : 'ok');
+    return result;
   } catch (error) {
+    reportToolCall(tool.name, error instanceof EnclaveError ? 'tool_error' : 'error');
     if (error instanceof EnclaveError) return toolError(error.message, error.hint);
     if (error instanceof InvalidTokenError) {
       return toolError(

@@ -1,10 +1,12 @@
-import { REVOCATION_CHANNEL } from '@enclavia/contract';
+import { parseRevocationPayload, REVOCATION_CHANNEL } from '@enclavia/contract';
 import { type Database, gt, type Listen, revokedGrants, sql } from '@enclavia/db';
 import { startLiveState } from './live-state.js';
 
 export interface RevocationList {
   /** Whether a grant id (or personal access token key) was revoked before its tokens ran out. */
   isRevoked(key: string): boolean;
+  /** How many revocations are held (metrics). */
+  size(): number;
   close(): Promise<void>;
 }
 
@@ -17,8 +19,10 @@ export async function startRevocationList(options: {
   listen: Listen;
   resyncSeconds: number;
   onError?: (error: unknown) => void;
+  /** Told, for each pushed revocation, how many milliseconds ago it was made (metrics). */
+  onPushed?: (ageMs: number) => void;
 }): Promise<RevocationList> {
-  const { db } = options;
+  const { db, onPushed } = options;
   const live = await startLiveState<Set<string>, string>({
     ...options,
     channel: REVOCATION_CHANNEL,
@@ -29,8 +33,12 @@ export async function startRevocationList(options: {
         .where(gt(revokedGrants.expiresAt, sql`now()`));
       return new Set(rows.map((r) => r.key));
     },
-    parse: (key) => key || undefined,
+    parse: (payload) => {
+      const pushed = parseRevocationPayload(payload);
+      if (pushed?.at !== undefined) onPushed?.(Date.now() - pushed.at);
+      return pushed?.key;
+    },
     apply: (revoked, key) => revoked.add(key),
   });
-  return { isRevoked: (key) => live.current().has(key), close: live.close };
+  return { isRevoked: (key) => live.current().has(key), size: () => live.current().size, close: live.close };
 }

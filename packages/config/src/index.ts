@@ -2,8 +2,16 @@ import { fileURLToPath } from 'node:url';
 
 export * from './input-guard.js';
 export { closeOnSignal, exitOnStartupError } from './lifecycle.js';
-export { ListenError, type ListenSettings, listenOrExplain } from './listen.js';
+export { explainListenError, ListenError, type ListenSettings, listenOrExplain } from './listen.js';
 export { fastifyLogging, type LoggingConfig, loggingConfig, loggingEnv, prettyLine } from './logging.js';
+export {
+  countRequests,
+  createServiceMetrics,
+  type MetricsConfig,
+  metricsToken,
+  type ServiceMetrics,
+  serveMetrics,
+} from './metrics.js';
 export { printVersionIfAsked, USER_AGENT, VERSION } from './version.js';
 
 import { z } from 'zod';

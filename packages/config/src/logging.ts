@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { FastifyServerOptions } from 'fastify';
+import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
 import { z } from 'zod';
 import { booleanFlag } from './flags.js';
 
@@ -44,7 +44,7 @@ export function loggingConfig(
 export function fastifyLogging(
   logging: LoggingConfig | undefined,
   service: string,
-): Pick<FastifyServerOptions, 'logger' | 'disableRequestLogging'> {
+): Pick<FastifyServerOptions, 'logger' | 'logController'> {
   if (!logging) return { logger: false };
   return {
     logger: {
@@ -52,8 +52,21 @@ export function fastifyLogging(
       base: { service },
       ...(logging.format === 'pretty' ? { stream: prettyStream() } : {}),
     },
-    disableRequestLogging: !logging.requests,
+    ...(logging.requests ? {} : { logController: new WithoutRequestLines() }),
   };
+}
+
+/** Fastify's lines per request, minus the two of every request; a failed request is still logged. */
+class WithoutRequestLines extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    metadata?: Record<string, unknown>,
+  ): void {
+    if (error) super.requestCompleted(error, request, reply, metadata);
+  }
 }
 
 const LEVEL_NAMES: Record<number, string> = {

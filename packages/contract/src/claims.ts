@@ -33,3 +33,22 @@ export const PERSONAL_ACCESS_TOKEN_PREFIX = 'enclavia_pat_';
 export function personalAccessTokenRevocationKey(id: string): string {
   return `pat:${id}`;
 }
+
+/**
+ * A revocation as pushed on `REVOCATION_CHANNEL`: the key, and when it was revoked (ms since the
+ * epoch) so every server can tell how long the push took. A bare key (older servers) is accepted.
+ */
+export function revocationPayload(key: string, at = Date.now()): string {
+  return JSON.stringify({ key, at });
+}
+
+export function parseRevocationPayload(payload: string): { key: string; at?: number } | undefined {
+  if (!payload.startsWith('{')) return payload ? { key: payload } : undefined;
+  try {
+    const { key, at } = JSON.parse(payload) as { key?: unknown; at?: unknown };
+    if (typeof key !== 'string' || key === '') return undefined;
+    return typeof at === 'number' ? { key, at } : { key };
+  } catch {
+    return undefined;
+  }
+}

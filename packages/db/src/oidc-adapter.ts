@@ -52,6 +52,8 @@ export interface OidcAdapterOptions {
    * at once, and each must get tokens of its own. Later, a used token is theft. 0: no second use.
    */
   refreshTokenReuseGraceSeconds?: number;
+  /** Told each time a used refresh token is read again, and whether within its grace (metrics). */
+  onRefreshReuse?: (withinGrace: boolean) => void;
 }
 
 const REFRESH_TOKEN = 'RefreshToken';
@@ -169,8 +171,10 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
       // Every model but Client carries its id as `jti`; it was left out at rest. A lookup by uid
       // cannot restore it, which is fine: oidc-provider only reads such a session.
       if (this.model !== 'Client' && id !== undefined) payload.jti = id;
-      if (row.consumedAt && !withinGrace(row.consumedSecondsAgo, graceOf(this.model))) {
-        payload.consumed = Math.floor(row.consumedAt.getTime() / 1000);
+      if (row.consumedAt) {
+        const graced = withinGrace(row.consumedSecondsAgo, graceOf(this.model));
+        if (this.model === REFRESH_TOKEN) options.onRefreshReuse?.(graced);
+        if (!graced) payload.consumed = Math.floor(row.consumedAt.getTime() / 1000);
       }
       return payload;
     }

@@ -11,8 +11,13 @@ const PROVIDER_PATHS = [
   '/.well-known/openid-configuration',
 ];
 
+/** The provider route a path belongs to (`/token`, `/jwks`, …), or undefined. */
+export function providerPathOf(path: string): string | undefined {
+  return PROVIDER_PATHS.find((p) => path === p || path.startsWith(`${p}/`));
+}
+
 function isProviderPath(path: string): boolean {
-  return PROVIDER_PATHS.some((p) => path === p || path.startsWith(`${p}/`));
+  return providerPathOf(path) !== undefined;
 }
 
 /** What the token endpoint answers a request it refused: a bad grant, code or client. */

@@ -39,9 +39,18 @@ export interface ProviderDeps {
   policies: LivePolicies;
   /** Outbound HTTP for client ID metadata documents and client JWKS; oidc-provider passes an SSRF-guarded dispatcher. */
   fetch?: Configuration['fetch'];
+  /** Told when a used refresh token is presented again (metrics). */
+  onRefreshReuse?: (withinGrace: boolean) => void;
 }
 
-export function createProvider({ config, db, keys, policies, fetch }: ProviderDeps): Provider {
+export function createProvider({
+  config,
+  db,
+  keys,
+  policies,
+  fetch,
+  onRefreshReuse,
+}: ProviderDeps): Provider {
   const aliases = resourceAliases(config.mcpResource);
   const identities = grantIdentities(db);
   const findUser = usersById(db);
@@ -53,6 +62,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
       replayed: () => new errors.InvalidClientAuth('client assertion tokens must only be used once'),
       onGrantDestroyed: revocationByProvider({ accessTokenTtl: config.ttl.accessToken }),
       refreshTokenReuseGraceSeconds: config.refreshReuseGraceSeconds,
+      ...(onRefreshReuse ? { onRefreshReuse } : {}),
     }),
     jwks: { keys: keys.signing as NonNullable<Configuration['jwks']>['keys'] },
     cookies: { keys: keys.cookie },

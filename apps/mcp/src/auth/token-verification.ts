@@ -8,6 +8,8 @@ import { withWorkspacePolicy } from './workspace-policy.js';
 
 export interface TokenVerification {
   verify(token: string): Promise<VerifiedAuth>;
+  /** How many revoked grants and tokens are held in memory. */
+  revocationListSize(): number;
   close(): Promise<void>;
 }
 
@@ -26,9 +28,17 @@ export async function startTokenVerification(options: {
   /** How long a personal access token the database refused is refused without asking it again. */
   patNegativeCacheSeconds: number;
   onError?: (error: unknown) => void;
+  /** Told how long each pushed revocation took to arrive, in milliseconds. */
+  onRevocationPushed?: (ageMs: number) => void;
 }): Promise<TokenVerification> {
-  const { db, listen, resyncSeconds, onError } = options;
-  const revocations = await startRevocationList({ db, listen, resyncSeconds, onError });
+  const { db, listen, resyncSeconds, onError, onRevocationPushed } = options;
+  const revocations = await startRevocationList({
+    db,
+    listen,
+    resyncSeconds,
+    onError,
+    ...(onRevocationPushed ? { onPushed: onRevocationPushed } : {}),
+  });
   const policies = await startLivePolicies({ db, listen, resyncSeconds, onError }).catch(async (error) => {
     await revocations.close();
     throw error;
@@ -48,6 +58,7 @@ export async function startTokenVerification(options: {
   });
   return {
     verify: withWorkspacePolicy(verify, policies),
+    revocationListSize: revocations.size,
     async close() {
       await Promise.all([revocations.close(), policies.close()]);
     },
