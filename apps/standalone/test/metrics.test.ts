@@ -4,7 +4,7 @@ import { loadStandaloneConfig } from '../src/config.js';
 import { connect, refresh, revokeByClient, untilToolCallAnswers } from './support/connection.js';
 import { tokenRequest } from './support/flow.js';
 import { callToolOverHttp } from './support/mcp-call.js';
-import { scrape, valueOf } from './support/metrics.js';
+import { sampleValue, scrape } from './support/metrics.js';
 import { freePort, type Stack, startStack } from './support/stack.js';
 
 const TOKEN = 'metrics-secret-for-the-test-0123456789';
@@ -61,27 +61,27 @@ describe('metrics', () => {
 
     const auth = await scrape(listeners.auth, TOKEN);
     expect(
-      valueOf(auth, 'enclavia_token_grants_total', { grant_type: 'authorization_code', outcome: 'ok' }),
+      sampleValue(auth, 'enclavia_token_grants_total', { grant_type: 'authorization_code', outcome: 'ok' }),
     ).toBe(1);
-    expect(valueOf(auth, 'enclavia_token_grants_total', { grant_type: 'refresh_token', outcome: 'ok' })).toBe(
-      2,
-    );
-    expect(valueOf(auth, 'enclavia_refresh_token_reuse_total', { window: 'within_grace' })).toBe(1);
-    expect(valueOf(auth, 'enclavia_refresh_token_reuse_total', { window: 'after_grace' })).toBe(0);
-    expect(valueOf(auth, 'enclavia_revocations_total', { source: 'client' })).toBe(1);
     expect(
-      valueOf(auth, 'enclavia_http_requests_total', { route: '/token', method: 'POST', status: '200' }),
+      sampleValue(auth, 'enclavia_token_grants_total', { grant_type: 'refresh_token', outcome: 'ok' }),
+    ).toBe(2);
+    expect(sampleValue(auth, 'enclavia_refresh_token_reuse_total', { window: 'within_grace' })).toBe(1);
+    expect(sampleValue(auth, 'enclavia_refresh_token_reuse_total', { window: 'after_grace' })).toBe(0);
+    expect(sampleValue(auth, 'enclavia_revocations_total', { source: 'client' })).toBe(1);
+    expect(
+      sampleValue(auth, 'enclavia_http_requests_total', { route: '/token', method: 'POST', status: '200' }),
     ).toBe(3);
 
     const mcp = await scrape(listeners.mcp, TOKEN);
-    expect(valueOf(mcp, 'enclavia_tool_calls_total', { tool: 'mcp_whoami', outcome: 'ok' })).toBe(1);
+    expect(sampleValue(mcp, 'enclavia_tool_calls_total', { tool: 'mcp_whoami', outcome: 'ok' })).toBe(1);
     expect(
-      valueOf(mcp, 'enclavia_http_requests_total', { route: '/mcp', method: 'POST', status: '200' }),
+      sampleValue(mcp, 'enclavia_http_requests_total', { route: '/mcp', method: 'POST', status: '200' }),
     ).toBe(1);
     expect(
-      valueOf(mcp, 'enclavia_http_requests_total', { route: '/mcp', method: 'POST', status: '401' }),
+      sampleValue(mcp, 'enclavia_http_requests_total', { route: '/mcp', method: 'POST', status: '401' }),
     ).toBeGreaterThanOrEqual(1);
-    expect(valueOf(mcp, 'enclavia_revocation_list_size')).toBeGreaterThanOrEqual(1);
-    expect(valueOf(mcp, 'enclavia_revocation_push_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(mcp, 'enclavia_revocation_list_size')).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(mcp, 'enclavia_revocation_push_seconds_count')).toBeGreaterThanOrEqual(1);
   });
 });

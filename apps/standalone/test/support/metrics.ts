@@ -20,7 +20,7 @@ export function parseMetrics(text: string): Sample[] {
 }
 
 /** The value of the sample with this name and at least these labels; 0 when there is none. */
-export function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
+export function sampleValue(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
   const sample = samples.find(
     (s) => s.name === name && Object.entries(labels).every(([key, value]) => s.labels[key] === value),
   );
