@@ -85,3 +85,25 @@ export class TestDatabase {
 }
 
 export const createTestDatabase = (options?: { dataDir?: string }) => TestDatabase.create(options);
+
+/**
+ * An empty database, not migrated, on the PostgreSQL server of `url`: for a test that runs the
+ * migration step itself, as a deployment does.
+ */
+export async function createEmptyPostgresDatabase(
+  url: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const { default: postgres } = await import('postgres');
+  const name = `enclavia_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const databaseUrl = new URL(url);
+  databaseUrl.pathname = `/${name}`;
+  return {
+    url: databaseUrl.href,
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 5 });
+    },
+  };
+}
