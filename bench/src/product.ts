@@ -7,6 +7,8 @@ import { type ProductProcess, startProductProcess } from '@enclavia/standalone/t
 export interface Product extends ProductProcess {
   /** Milliseconds the first start took: a new data directory (initdb) and the migrations. */
   firstStartMs: number;
+  /** The core the product runs on, when pinned; the anchors run there too. */
+  core: number | undefined;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function startProduct(env: Record<string, string> = {}): Promise<Pr
   return {
     ...product,
     firstStartMs: first.startMs,
+    core,
     stop: async () => {
       const code = await product.stop();
       rmSync(join(dataDir, '..'), { recursive: true, force: true });
