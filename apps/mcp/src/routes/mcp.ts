@@ -14,7 +14,9 @@ import {
 } from '../limits/enclave-create-limit.js';
 import { createMcpServer } from '../server.js';
 import { TOOLS } from '../tools/index.js';
+import { servedAsModern } from './era.js';
 import { answerToolCall, fastToolCall } from './fast-tool-call.js';
+import { answerModernRequest } from './modern-era.js';
 import { originPolicy } from './origin-policy.js';
 
 export interface McpRouteOptions {
@@ -81,6 +83,18 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
           error: { code: -32000, message: `${message} ${hint}` },
           id: idOf(request.body),
         });
+    }
+
+    // After authentication, scopes and limits, so both eras share them; before the fast path, which
+    // serves the SDK era only.
+    if (servedAsModern(request.body, request.headers['mcp-protocol-version'])) {
+      const ctx = { db, auth, driver, enclaveQuota };
+      const answer = await answerModernRequest(request.body as Record<string, unknown>, request.headers, ctx);
+      if (!answer.message) return reply.status(answer.status).send();
+      return reply
+        .status(answer.status)
+        .header('content-type', 'application/json')
+        .send(Buffer.from(JSON.stringify(answer.message)));
     }
 
     const call = fastToolCalls ? fastToolCall(request.body, request.headers, auth.scopes) : undefined;
