@@ -60,6 +60,7 @@ export async function buildMcpApp({
     enclaveQuota: config.enclaveQuota,
     enclaveCreateLimit: config.enclaveCreateLimit,
     allowedOrigins: new Set([new URL(config.resource).origin, ...config.allowedOrigins]),
+    allowedHosts: new Set(config.allowedHosts),
     path: new URL(config.resource).pathname,
     resourceMetadata,
     verify: tokens.verify,

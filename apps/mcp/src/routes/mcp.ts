@@ -16,6 +16,7 @@ import { createMcpServer } from '../server.js';
 import { TOOLS } from '../tools/index.js';
 import { servedAsModern } from './era.js';
 import { answerToolCall, fastToolCall } from './fast-tool-call.js';
+import { hostPolicy } from './host-policy.js';
 import { answerModernRequest } from './modern-era.js';
 import { originPolicy } from './origin-policy.js';
 
@@ -25,6 +26,8 @@ export interface McpRouteOptions {
   enclaveQuota: number;
   enclaveCreateLimit: EnclaveCreateLimit;
   allowedOrigins: ReadonlySet<string>;
+  /** Host names requests may name besides loopback (host-policy.ts). */
+  allowedHosts: ReadonlySet<string>;
   path: string;
   resourceMetadata: string;
   verify: (token: string) => Promise<VerifiedAuth>;
@@ -41,6 +44,7 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
     enclaveQuota,
     enclaveCreateLimit,
     allowedOrigins,
+    allowedHosts,
     path,
     resourceMetadata,
     verify,
@@ -48,6 +52,7 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
   },
 ) => {
   const takeEnclaveCreate = createEnclaveCreateLimiter(enclaveCreateLimit);
+  app.addHook('onRequest', hostPolicy(allowedHosts));
   app.addHook('onRequest', originPolicy(allowedOrigins));
   app.addHook('preHandler', requireBearer({ verify, resourceMetadata }));
   // Preflights are answered by the origin policy, before authentication.
