@@ -183,6 +183,23 @@ describe('methods (transports "Protocol Version Header": 404, -32601)', () => {
     expect(body).not.toHaveProperty('id');
   });
 
+  it('refuses a batch holding a 2026-07-28 request, which the SDK must not serve (transports "Sending Messages")', async () => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify([
+        { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: META } },
+        { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+      ]),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: number } }).error.code).toBe(-32600);
+  });
+
   it('accepts a notification with 202 and no body (transports "Sending Messages")', async () => {
     const response = await fetch(url, {
       method: 'POST',

@@ -94,7 +94,11 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
     // serves the SDK era only.
     if (servedAsModern(request.body, request.headers['mcp-protocol-version'])) {
       const ctx = { db, auth, driver, enclaveQuota };
-      const answer = await answerModernRequest(request.body as Record<string, unknown>, request.headers, ctx);
+      const answer = await answerModernRequest(
+        request.body as Record<string, unknown> | unknown[],
+        request.headers,
+        ctx,
+      );
       if (!answer.message) return reply.status(answer.status).send();
       return reply
         .status(answer.status)

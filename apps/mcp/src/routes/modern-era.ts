@@ -43,10 +43,18 @@ const listParams = z.looseObject({ cursor: z.string().optional() });
  * `_meta`, protocol version (header, then support), the standard headers, then the method.
  */
 export async function answerModernRequest(
-  body: Record<string, unknown>,
+  body: Record<string, unknown> | unknown[],
   headers: IncomingHttpHeaders,
   ctx: ToolContext,
 ): Promise<ModernAnswer> {
+  if (Array.isArray(body)) {
+    // transports/streamable-http "Sending Messages" 4: one request or notification per POST.
+    return refused(undefined, {
+      status: 400,
+      code: MODERN_ERRORS.invalidRequest,
+      message: 'Invalid Request: a 2026-07-28 POST carries one JSON-RPC message, not a batch',
+    });
+  }
   // 2026-07-28 transports/streamable-http "Sending Messages" 5: a notification is accepted with 202;
   // the revision defines none a client sends over HTTP, so there is nothing to act on.
   if (!('id' in body) && typeof body.method === 'string') return { status: 202 };
