@@ -1,4 +1,4 @@
-import { fastifyTrustProxy, refuseControlCharacters } from '@enclavia/config';
+import { fastifyLogger, fastifyTrustProxy, refuseControlCharacters } from '@enclavia/config';
 import { protectedResourceMetadataUrl } from '@enclavia/contract';
 import type { Database, Listen } from '@enclavia/db';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -29,7 +29,7 @@ export async function buildMcpApp({
 }: McpAppDeps): Promise<FastifyInstance> {
   // Close means close: keep-alive connections of clients must not hold a shutdown open.
   const app = Fastify({
-    logger,
+    logger: fastifyLogger(logger),
     trustProxy: fastifyTrustProxy(config.trustProxy),
     forceCloseConnections: true,
   });
