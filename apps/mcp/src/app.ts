@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { startTokenVerification } from './auth/token-verification.js';
 import type { McpConfig } from './config.js';
 import { startDriver } from './driver.js';
+import { refuseMalformedInput } from './routes/input-refusal.js';
 import { issuerFallbackRoutes } from './routes/issuer-fallbacks.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { protectedResourceRoutes } from './routes/protected-resource.js';
@@ -49,7 +50,7 @@ export async function buildMcpApp({
   app.addHook('onClose', () => driver.close());
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
 
-  refuseControlCharacters(app);
+  refuseControlCharacters(app, { refuse: refuseMalformedInput });
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(protectedResourceRoutes, { config });
   await app.register(issuerFallbackRoutes, { issuer: config.issuer, resource: config.resource });
