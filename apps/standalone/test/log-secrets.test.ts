@@ -16,12 +16,13 @@ import { signInToDashboard } from './support/web-session.js';
 const REDIRECT_URI = 'http://127.0.0.1:7018/callback';
 const dataDir = mkdtempSync(join(tmpdir(), 'enclavia-log-secrets-'));
 let product: ProductProcess;
+let stopped = false;
 
 beforeAll(async () => {
   product = await startProductProcess({ dataDir, env: { LOG_LEVEL: 'trace' }, outputLimit: 5_000_000 });
 });
 afterAll(async () => {
-  await product?.stop();
+  if (!stopped) await product?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -92,6 +93,9 @@ it('logs requests at trace level without a code, state, token, secret or cookie 
   );
   await fetch(`${issuer}/callback?code=${secrets.upstream_code}&state=${secrets.upstream_state}`);
 
+  // Stopped first: the process flushes its log as it exits, so the last requests are in it too.
+  await product.stop();
+  stopped = true;
   const logs = product.stdout() + product.stderr();
   expect(logs).toContain('incoming request');
   for (const [name, value] of Object.entries(secrets)) {

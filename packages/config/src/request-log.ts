@@ -10,12 +10,20 @@ export type LoggerSetting = boolean | { level: string };
 export function redactedUrl(url: string): string {
   const at = url.indexOf('?');
   if (at === -1) return url;
-  const names = url
-    .slice(at + 1)
+  return `${url.slice(0, at)}?${queryNames(url.slice(at + 1))}`;
+}
+
+function queryNames(query: string): string {
+  return query
     .split('&')
     .filter(Boolean)
-    .map((pair) => `${pair.split('=', 1)[0]}=…`);
-  return `${url.slice(0, at)}?${names.join('&')}`;
+    .map((pair) => `${pair.split('=', 1)[0]}=…`)
+    .join('&');
+}
+
+/** A log message with the query of every URL in it redacted, e.g. Fastify's "Route GET:/x?code=… not found". */
+export function redactedMessage(message: string): string {
+  return message.replace(/\?([^\s"'`]+)/g, (_match, query: string) => `?${queryNames(query)}`);
 }
 
 /** Fastify's own request fields, with the URL redacted; headers (cookies, authorization) never. */
@@ -29,8 +37,22 @@ function requestLog(request: FastifyRequest) {
   };
 }
 
-/** The `logger` option of an app's Fastify, with requests logged by `requestLog`. */
+/**
+ * The `logger` option of an app's Fastify: requests logged by `requestLog`, and the URLs in
+ * messages (Fastify logs a 404's whole URL) redacted alike.
+ */
 export function fastifyLogger(setting: LoggerSetting) {
   if (setting === false) return false;
-  return { ...(setting === true ? {} : setting), serializers: { req: requestLog } };
+  return {
+    ...(setting === true ? {} : setting),
+    serializers: { req: requestLog },
+    hooks: {
+      logMethod(this: unknown, args: unknown[], method: (...args: unknown[]) => void) {
+        method.apply(
+          this,
+          args.map((arg) => (typeof arg === 'string' ? redactedMessage(arg) : arg)),
+        );
+      },
+    },
+  };
 }
