@@ -1,5 +1,5 @@
 import { createRateLimiter, startLivePolicies } from '@enclavia/access';
-import { fastifyTrustProxy } from '@enclavia/config';
+import { fastifyLogger, fastifyTrustProxy } from '@enclavia/config';
 import type { Database, Listen } from '@enclavia/db';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -43,7 +43,7 @@ export async function buildAuthApp({
   const keys = await loadServerKeys(db);
   // Close means close: keep-alive connections of clients must not hold a shutdown open.
   const app = Fastify({
-    logger,
+    logger: fastifyLogger(logger),
     trustProxy: fastifyTrustProxy(config.trustProxy),
     forceCloseConnections: true,
   });
