@@ -1,6 +1,5 @@
 import {
   assertProductionSafe,
-  booleanFlag,
   type DatabaseConfig,
   databaseConfig,
   databaseEnv,

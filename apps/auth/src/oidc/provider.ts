@@ -14,6 +14,7 @@ import { renderErrorPage, showAuthorizationErrorsUntilGranted } from './authoriz
 import { CLIENT_AUTHENTICATION } from './client-auth.js';
 import { keepClientKeys } from './client-keys.js';
 import { APPLICATION_TYPE_UNSENT, clientMetadataPolicy, matchRedirectUrisExactly } from './client-policy.js';
+import { rememberDocumentFailures } from './document-failures.js';
 import { grantPolicies } from './grant-policy.js';
 import { refuseControlCharactersInProvider } from './input-guard.js';
 import type { ServerKeys } from './keys.js';
@@ -165,6 +166,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
   matchRedirectUrisExactly(provider);
   keepClientKeys(provider);
   provider.use(refuseControlCharactersInProvider);
+  rememberDocumentFailures(provider, { seconds: config.cimdCache.failureSeconds });
   provider.use(defaultScopes);
   showAuthorizationErrorsUntilGranted(provider, db);
   return provider;
