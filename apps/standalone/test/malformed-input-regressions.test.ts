@@ -253,4 +253,12 @@ describe('finding 9: malformed input is a 4xx, never a 5xx', () => {
     });
     expect(token.status).toBe(413);
   });
+
+  it('a signed-out visit to a page with a huge query is sent to sign in, back to the path alone', async () => {
+    const response = await fetch(new URL(`/dashboard?x=${'%78'.repeat(4000)}`, context.stack.issuer), {
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/login?return_to=%2Fdashboard');
+  });
 });
