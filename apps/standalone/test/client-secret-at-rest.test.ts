@@ -1,4 +1,4 @@
-import { eq, oidcModels } from '@enclavia/db';
+import { and, eq, oidcModels, sealStoredClientSecrets } from '@enclavia/db';
 import { expect, it } from 'vitest';
 import { authorizationCodeFlow, type FlowClient, tokenRequest } from './support/flow.js';
 import { registerClient } from './support/register.js';
@@ -42,4 +42,43 @@ it("stores a registered client's secret encrypted, and the client still authenti
     { grant_type: 'refresh_token', refresh_token: 'x' },
   );
   expect(wrong.status).toBe(401);
+});
+
+it('seals the plaintext secret of a client registered before secrets were encrypted, which keeps working', async () => {
+  const registered = await registerClient(env.stack.issuer, redirectUri, {
+    token_endpoint_auth_method: 'client_secret_basic',
+  });
+  const secret = registered.client_secret!;
+  const client: FlowClient = {
+    clientId: registered.client_id,
+    clientSecret: secret,
+    auth: 'client_secret_basic',
+  };
+  const clientRow = async () => {
+    const rows = await env.database.db
+      .select({ id: oidcModels.id, payload: oidcModels.payload })
+      .from(oidcModels)
+      .where(eq(oidcModels.model, 'Client'));
+    return rows.find((r) => r.payload.client_id === registered.client_id)!;
+  };
+  // The row as an older release left it: the secret in plaintext.
+  const row = await clientRow();
+  const { client_secret_encrypted: _sealed, ...older } = row.payload;
+  await env.database.db
+    .update(oidcModels)
+    .set({ payload: { ...older, client_secret: secret } })
+    .where(and(eq(oidcModels.model, 'Client'), eq(oidcModels.id, row.id)));
+
+  expect(await sealStoredClientSecrets(env.database.db)).toBe(1);
+  expect(JSON.stringify((await clientRow()).payload)).not.toContain(secret);
+  expect(await sealStoredClientSecrets(env.database.db)).toBe(0);
+
+  await env.stack.close();
+  env.stack = await startStack(env.database);
+  // Authenticated (the refresh token is what is wrong), so the sealed secret is the client's.
+  const refresh = { grant_type: 'refresh_token', refresh_token: 'x' };
+  expect((await tokenRequest(env.stack.issuer, client, refresh)).status).toBe(400);
+  expect((await tokenRequest(env.stack.issuer, { ...client, clientSecret: 'wrong' }, refresh)).status).toBe(
+    401,
+  );
 });

@@ -237,4 +237,28 @@ describe('finding 9: malformed input is a 4xx, never a 5xx', () => {
     expect(body.error.code).toBe(-32600);
     expect(body.error.message).toContain('body.params.arguments.id');
   });
+
+  it("a body over oidc-provider's 56 KB at /register or /token is a 413 that says so", async () => {
+    const { issuer } = context.stack;
+    const register = await registration(issuer, {
+      client_name: 'x'.repeat(60_000),
+      redirect_uris: [REDIRECT_URI],
+    });
+    expect(register.status).toBe(413);
+    expect(register.body.error_description).toContain('larger than 56 KB');
+    const token = await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=refresh_token&refresh_token=${'x'.repeat(60_000)}`,
+    });
+    expect(token.status).toBe(413);
+  });
+
+  it('a signed-out visit to a page with a huge query is sent to sign in, back to the path alone', async () => {
+    const response = await fetch(new URL(`/dashboard?x=${'%78'.repeat(4000)}`, context.stack.issuer), {
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/login?return_to=%2Fdashboard');
+  });
 });

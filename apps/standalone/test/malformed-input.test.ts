@@ -157,18 +157,37 @@ const TOOLS = [
 ];
 const mcpBody: fc.Arbitrary<Body> = fc
   .record({
-    jsonrpc: fc.oneof(fc.constant('2.0'), jsonValue),
-    id: fc.oneof(fc.integer(), text, fc.constant(null)),
-    method: fc.oneof(fc.constantFrom('tools/call', 'tools/list', 'initialize', 'ping'), text),
+    jsonrpc: fc.oneof({ weight: 4, arbitrary: fc.constant('2.0') }, jsonValue),
+    id: fc.oneof({ weight: 3, arbitrary: fc.integer() }, text, fc.constant(null)),
+    method: fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom('tools/call', 'tools/list', 'initialize', 'ping') },
+      text,
+    ),
     params: fc.oneof(
       fc.record({
         name: fc.oneof(fc.constantFrom(...TOOLS), text),
-        arguments: fc.dictionary(field, jsonValue),
+        arguments: fc.oneof(fc.constant({}), fc.dictionary(field, jsonValue, { maxKeys: 3 })),
       }),
       jsonValue,
     ),
   })
   .map((v) => ({ type: 'application/json', body: JSON.stringify(v) }));
+
+/** A well-formed `tools/call` whose arguments alone are generated: what reaches the tools' own code. */
+const toolCall: fc.Arbitrary<Body> = fc
+  .record({
+    name: fc.constantFrom(...TOOLS),
+    arguments: fc.oneof(
+      { weight: 2, arbitrary: fc.constant({}) },
+      fc.dictionary(fc.constantFrom('id', 'since', 'limit', 'action', 'member', 'client'), jsonValue, {
+        maxKeys: 2,
+      }),
+    ),
+  })
+  .map((params) => ({
+    type: 'application/json',
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params }),
+  }));
 
 interface Credentials {
   jar: CookieJar;
@@ -265,28 +284,51 @@ async function send(base: string, attempt: Attempt): Promise<number> {
   return response.status;
 }
 
-function attempts(route: Route, bodies: fc.Arbitrary<Body | undefined>): fc.Arbitrary<Attempt> {
+function attempts(
+  route: Route,
+  bodies: fc.Arbitrary<Body | undefined>,
+  auths: ReadonlyArray<Attempt['auth']>,
+): fc.Arbitrary<Attempt> {
   return fc.record({
     route: fc.constant(route),
     params: fc.array(param, { minLength: 1, maxLength: 3 }),
     query: fc.oneof(fc.constant(''), query),
     body: bodies,
-    auth: fc.constantFrom('session', 'session', 'none', 'bearer', 'garbage bearer'),
-    accept: fc.constantFrom('text/html', 'application/json', '*/*', 'application/json, text/event-stream'),
+    auth: fc.constantFrom(...auths),
+    accept: fc.constantFrom(
+      'text/html',
+      'application/json',
+      '*/*',
+      'application/json, text/event-stream',
+      'application/json, text/event-stream',
+    ),
   });
 }
 
-async function expectNo5xx(base: string, routes: Route[], bodies: fc.Arbitrary<Body | undefined>) {
+/**
+ * Runs every route's property; the routes that answered a signed-in attempt with a 2xx or 3xx,
+ * which shows the generated input got past authentication into the handlers.
+ */
+async function expectNo5xx(
+  base: string,
+  routes: Route[],
+  bodies: fc.Arbitrary<Body | undefined>,
+  auths: ReadonlyArray<Attempt['auth']>,
+  runs = RUNS_PER_ROUTE,
+): Promise<Set<string>> {
+  const reached = new Set<string>();
   for (const route of routes) {
     await fc.assert(
-      fc.asyncProperty(attempts(route, bodies), async (attempt) => {
+      fc.asyncProperty(attempts(route, bodies, auths), async (attempt) => {
         const status = await send(base, attempt);
         expect(status, `${route.method} ${route.url}`).toBeLessThan(500);
+        if (status < 400 && attempt.auth !== 'none') reached.add(`${route.method} ${route.url}`);
       }),
-      { seed: SEED, numRuns: RUNS_PER_ROUTE, endOnFailure: true },
+      { seed: SEED, numRuns: runs, endOnFailure: true },
     );
   }
   expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  return reached;
 }
 
 describe('malformed input to every route', () => {
@@ -303,13 +345,29 @@ describe('malformed input to every route', () => {
         'GET /interaction/:uid',
       ]),
     );
-    await expectNo5xx(context.stack.issuer, routes, body);
+    const reached = await expectNo5xx(context.stack.issuer, routes, body, [
+      'session',
+      'session',
+      'none',
+      'bearer',
+    ]);
+    expect([...reached]).toEqual(
+      expect.arrayContaining(['GET /dashboard', 'GET /admin/workspaces/:id', 'GET /interaction/:uid']),
+    );
   });
 
   it('the MCP server never answers 5xx', async () => {
     const base = new URL(context.stack.mcpUrl).origin;
     const routes = [...routesOf(context.stack.apps.mcp), { method: 'POST', url: '/no/such/:x' }];
     expect(routes.map((r) => `${r.method} ${r.url}`)).toEqual(expect.arrayContaining(['POST /mcp']));
-    await expectNo5xx(base, routes, fc.oneof(body, mcpBody));
+    // Few routes, one of which is the whole MCP protocol: four times the runs.
+    const reached = await expectNo5xx(
+      base,
+      routes,
+      fc.oneof(body, mcpBody, toolCall),
+      ['bearer', 'bearer', 'none', 'garbage bearer'],
+      RUNS_PER_ROUTE * 4,
+    );
+    expect([...reached]).toContain('POST /mcp');
   });
 });

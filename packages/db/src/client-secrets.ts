@@ -1,5 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from './client.js';
+import { oidcModels } from './schema/index.js';
 import { loadOrCreateSecret } from './secrets.js';
 
 const SECRET_NAME = 'client_secret_key';
@@ -51,4 +53,30 @@ export function clientSecretSealer(db: Database) {
       return { ...rest, client_secret: secret.toString('utf8') };
     },
   };
+}
+
+/** What a sealed secret is bound to: its row, by model and hashed id (as the adapter keys rows). */
+export function clientRowKey(hashedId: string): string {
+  return `Client\n${hashedId}`;
+}
+
+/**
+ * Seals the plaintext secrets of clients registered before secrets were encrypted; how many.
+ * A row saved again meanwhile is sealed already and stays as it is.
+ */
+export async function sealStoredClientSecrets(db: Database): Promise<number> {
+  const sealer = clientSecretSealer(db);
+  const plaintext = sql`${oidcModels.payload} ->> 'client_secret' is not null`;
+  const rows = await db
+    .select({ id: oidcModels.id, payload: oidcModels.payload })
+    .from(oidcModels)
+    .where(and(eq(oidcModels.model, 'Client'), plaintext));
+  for (const row of rows) {
+    const payload = await sealer.seal(row.payload as Payload, clientRowKey(row.id));
+    await db
+      .update(oidcModels)
+      .set({ payload })
+      .where(and(eq(oidcModels.model, 'Client'), eq(oidcModels.id, row.id), plaintext));
+  }
+  return rows.length;
 }

@@ -2,7 +2,7 @@ import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from './audit.js';
 import { batched } from './batch.js';
 import type { Database } from './client.js';
-import { clientSecretSealer } from './client-secrets.js';
+import { clientRowKey, clientSecretSealer } from './client-secrets.js';
 import { lockGrants } from './grant-locks.js';
 import { hashSecret } from './hash.js';
 import { oidcModels } from './schema/index.js';
@@ -108,9 +108,11 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
     }
 
     async find(id: string): Promise<Payload | undefined> {
-      const k = key(this.model, hashSecret(id));
-      const payload = this.payloadOf(await statements.find(k), id);
-      return payload && this.model === 'Client' ? clientSecrets.open(payload, k) : payload;
+      const hashedId = hashSecret(id);
+      const payload = this.payloadOf(await statements.find(key(this.model, hashedId)), id);
+      return payload && this.model === 'Client'
+        ? clientSecrets.open(payload, clientRowKey(hashedId))
+        : payload;
     }
 
     async findByUid(uid: string): Promise<Payload | undefined> {
