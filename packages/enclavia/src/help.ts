@@ -1,0 +1,33 @@
+import { DEFAULT_MCP_URL } from './config.js';
+
+const DEPLOYMENT = `The deployment is --url, else ENCLAVIA_URL, else the one \`enclavia auth login\` signed in to,
+else ${DEFAULT_MCP_URL}. The token is ENCLAVIA_TOKEN (a personal access token), else the stored login.`;
+
+export const ENCLAVIA_HELP = `Usage: enclavia <command> [flags]
+
+Commands:
+  mcp                        a stdio MCP server forwarding to the deployment (as enclavia-mcp)
+
+Flags:
+  --url <mcp url>            the deployment's MCP URL, e.g. https://mcp.example.com/mcp
+  --version                  print the version
+  --help                     print this help
+
+${DEPLOYMENT}
+`;
+
+export const ENCLAVIA_MCP_HELP = `Usage: enclavia-mcp --transport stdio [--url <mcp url>]
+
+A stdio MCP server for one user: every message is forwarded to the deployment's MCP server with
+your token, so the tools, scopes and errors are exactly the deployment's. Nothing but protocol is
+written to stdout; a missing, refused or unusable token, or an unreachable deployment, is one line
+on stderr and exit code 1 before any protocol traffic.
+
+Flags:
+  --transport stdio          the only transport (the HTTP server is the deployment itself)
+  --url <mcp url>            the deployment's MCP URL
+  --version                  print the version
+  --help                     print this help
+
+${DEPLOYMENT}
+`;
