@@ -9,12 +9,18 @@ export const DEFAULT_MCP_URL = 'http://localhost:4001/mcp';
 const blankIsUnset = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 const optionalText = z.preprocess(blankIsUnset, z.string().optional());
-const mcpUrl = z.preprocess(
-  blankIsUnset,
-  z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://mcp.example.com/mcp' })
-    .optional(),
-);
+const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: 'must be an http(s) URL, e.g. https://mcp.example.com/mcp',
+});
+const mcpUrl = z.preprocess(blankIsUnset, httpUrl.optional());
+
+/** A deployment's MCP URL given on the command line; `flag` names it in the error. */
+export function parseMcpUrl(value: string, flag: string): string {
+  const parsed = httpUrl.safeParse(value);
+  if (!parsed.success) throw new CliError(`${flag}: ${parsed.error.issues[0]!.message}`, 2);
+  return parsed.data;
+}
 
 const schema = z.object({
   /** The deployment's MCP URL. */

@@ -6,7 +6,7 @@ else ${DEFAULT_MCP_URL}. The token is ENCLAVIA_TOKEN (a personal access token), 
 export const ENCLAVIA_HELP = `Usage: enclavia <command> [flags]
 
 Commands:
-  mcp                        a stdio MCP server forwarding to the deployment (as enclavia-mcp)
+  mcp [--url <mcp url>]      a stdio MCP server forwarding to the deployment (enclavia-mcp --transport stdio)
 
 Flags:
   --url <mcp url>            the deployment's MCP URL, e.g. https://mcp.example.com/mcp

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { serveStdio } from '../commands/mcp.js';
 import { CliError, runMain } from '../errors.js';
 import { ENCLAVIA_MCP_HELP } from '../help.js';
 import { VERSION } from '../version.js';
@@ -14,7 +15,13 @@ runMain('enclavia-mcp', async () => {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  throw new CliError('the stdio server is not available yet');
+  if (values.transport !== 'stdio') {
+    throw new CliError(
+      `--transport ${values.transport}: only stdio is offered here; for HTTP, connect your client to the deployment's MCP URL itself`,
+      2,
+    );
+  }
+  return serveStdio({ url: values.url });
 });
 
 function parseFlags() {

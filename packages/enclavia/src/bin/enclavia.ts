@@ -1,11 +1,12 @@
 #!/usr/bin/env node
+import { serveStdio } from '../commands/mcp.js';
 import { CliError, runMain } from '../errors.js';
+import { parseFlags } from '../flags.js';
 import { ENCLAVIA_HELP } from '../help.js';
 import { VERSION } from '../version.js';
 
 runMain('enclavia', async () => {
-  const args = process.argv.slice(2);
-  const [command] = args;
+  const [command, ...rest] = process.argv.slice(2);
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(ENCLAVIA_HELP);
     return command === undefined ? 2 : 0;
@@ -13,6 +14,10 @@ runMain('enclavia', async () => {
   if (command === '--version' || command === 'version') {
     process.stdout.write(`${VERSION}\n`);
     return 0;
+  }
+  if (command === 'mcp') {
+    const { values } = parseFlags(rest, { url: { type: 'string' } }, 'enclavia --help');
+    return serveStdio(values);
   }
   throw new CliError(`unknown command "${command}"; see enclavia --help`, 2);
 });
