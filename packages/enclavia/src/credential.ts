@@ -25,8 +25,8 @@ export function pinnedToken(token: string): Credential {
   };
 }
 
-export function noCredential(): never {
+export function noCredential(url: string): never {
   throw new CliError(
-    'not signed in: set ENCLAVIA_TOKEN to a personal access token (create one in the dashboard), or run `enclavia auth login`',
+    `not signed in to ${url}: run \`enclavia auth login\`, or set ENCLAVIA_TOKEN to a personal access token (create one in the dashboard)`,
   );
 }

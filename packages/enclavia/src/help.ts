@@ -1,11 +1,18 @@
 import { DEFAULT_MCP_URL } from './config.js';
 
 const DEPLOYMENT = `The deployment is --url, else ENCLAVIA_URL, else the one \`enclavia auth login\` signed in to,
-else ${DEFAULT_MCP_URL}. The token is ENCLAVIA_TOKEN (a personal access token), else the stored login.`;
+else ${DEFAULT_MCP_URL}. The token is ENCLAVIA_TOKEN (a personal access token), else the stored login.
+The login is kept in $XDG_CONFIG_HOME/enclavia/credentials.json (~/.config/enclavia on Linux,
+~/Library/Application Support/enclavia on macOS, %APPDATA%\\enclavia on Windows).`;
 
 export const ENCLAVIA_HELP = `Usage: enclavia <command> [flags]
 
 Commands:
+  auth login [--url <mcp url>] [--no-browser]
+                             sign in in the browser (OAuth, PKCE, a loopback redirect); the tokens are
+                             kept in the config folder (mode 0600) and refreshed when they expire
+  auth status [--json]       who you are signed in as: user, workspace, scopes, expiry
+  auth logout                revoke the login at the server and delete it here
   mcp [--url <mcp url>]      a stdio MCP server forwarding to the deployment (enclavia-mcp --transport stdio)
 
 Flags:

@@ -1,11 +1,12 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../../../apps/standalone/test/support/browser.js';
 import { freePort, useStack } from '../../../apps/standalone/test/support/stack.js';
 import { type ApiSession, signInToDashboard } from '../../../apps/standalone/test/support/web-session.js';
 import { type Installed, packAndInstall, rootVersion } from './support/installed.js';
@@ -175,7 +176,9 @@ describe('enclavia-mcp --transport stdio, installed, with a personal access toke
       stdout: '',
       stderr: 2,
     });
-    expect(noToken.stderr).toMatch(/^enclavia-mcp: not signed in: set ENCLAVIA_TOKEN/);
+    expect(noToken.stderr).toMatch(
+      /^enclavia-mcp: not signed in to http\S+: run `enclavia auth login`, or set ENCLAVIA_TOKEN/,
+    );
 
     const nowhere = `http://127.0.0.1:${await freePort()}/mcp`;
     const unreachable = await stdio({ ENCLAVIA_URL: nowhere, ENCLAVIA_TOKEN: 'enclavia_pat_any' });
@@ -183,6 +186,116 @@ describe('enclavia-mcp --transport stdio, installed, with a personal access toke
       code: 1,
       stdout: '',
       stderr: `enclavia-mcp: cannot reach ${nowhere} (ECONNREFUSED): check the URL (--url or ENCLAVIA_URL) and that the deployment is up\n`,
+    });
+  });
+});
+
+/** `enclavia auth login --no-browser`: the URL it prints, and its end. */
+function startLogin(url: string) {
+  const child = spawn(installed.bin('enclavia'), ['auth', 'login', '--no-browser', '--url', url], {
+    env: { PATH: process.env.PATH!, HOME: configHome, XDG_CONFIG_HOME: configHome },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  const authorizationUrl = new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      const printed = stderr.match(/^ {2}(http\S+)$/m)?.[1];
+      if (printed) resolve(printed);
+    });
+    child.once('exit', () => reject(new Error(`auth login ended without a URL: ${stderr}`)));
+  });
+  const exit = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { authorizationUrl, exit };
+}
+
+const credentialsFile = join(configHome, 'enclavia', 'credentials.json');
+const storedLogin = () => JSON.parse(readFileSync(credentialsFile, 'utf8'));
+const signedIn = {
+  PATH: process.env.PATH!,
+  HOME: configHome,
+  XDG_CONFIG_HOME: configHome,
+};
+
+describe('enclavia, installed, signed in with auth login', () => {
+  it('auth login signs in through the browser and keeps the tokens in a file only the user can read', async () => {
+    const login = startLogin(env.stack.mcpUrl);
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(await login.authorizationUrl);
+      await page.getByLabel('Email').fill('cli-owner@example.com');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('button', { name: 'Approve' }).waitFor();
+      // The CLI is known to the deployment by its own client ID metadata document.
+      expect(await page.locator('main').innerText()).toContain('Enclavia CLI');
+      await page.getByRole('button', { name: 'Approve' }).click();
+      await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback\?/);
+      expect(await page.locator('body').innerText()).toContain('Signed in to Enclavia');
+    } finally {
+      await browser.close();
+    }
+    const { code, stdout } = await login.exit;
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      new RegExp(`^Signed in to ${env.stack.mcpUrl} as cli-owner@example.com, workspace .*${workspaceId}`),
+    );
+
+    expect(statSync(credentialsFile).mode & 0o777).toBe(0o600);
+    expect(statSync(join(configHome, 'enclavia')).mode & 0o777).toBe(0o700);
+    expect(storedLogin()).toMatchObject({
+      url: env.stack.mcpUrl,
+      clientId: `${env.stack.issuer}/clients/enclavia-cli`,
+      refreshToken: expect.any(String),
+    });
+  });
+
+  it('auth status names the user, workspace, scopes and expiry, refreshing an expired login', async () => {
+    const before = storedLogin();
+    writeFileSync(credentialsFile, JSON.stringify({ ...before, expiresAt: 0 }));
+    const { code, stdout } = await cli('enclavia', ['auth', 'status'], signedIn);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Deployment: ${env.stack.mcpUrl}`);
+    expect(stdout).toContain('User:       cli-owner@example.com');
+    expect(stdout).toContain(`Workspace:  `);
+    expect(stdout).toContain(workspaceId);
+    expect(stdout).toMatch(/Scopes: {5}enclaves:read enclaves:write enclaves:destroy/);
+    expect(stdout).toMatch(/Expires: {4}\d{4}-\d\d-\d\dT/);
+    // Refreshed, and the rotated refresh token saved in place of the used one.
+    const after = storedLogin();
+    expect(after.accessToken).not.toBe(before.accessToken);
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(after.expiresAt).toBeGreaterThan(Date.now());
+  });
+
+  it('auth logout revokes the login at the server and deletes the file', async () => {
+    const { refreshToken, clientId } = storedLogin();
+    const { code, stdout } = await cli('enclavia', ['auth', 'logout'], signedIn);
+    expect({ code, stdout }).toEqual({ code: 0, stdout: `Signed out of ${env.stack.mcpUrl}.\n` });
+    expect(() => statSync(credentialsFile)).toThrow();
+
+    const refresh = await fetch(`${env.stack.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        client_id: clientId,
+      }),
+    });
+    expect(refresh.status).toBe(400);
+    expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
+
+    const status = await cli('enclavia', ['auth', 'status'], signedIn);
+    expect(status).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'enclavia: not signed in to http://localhost:4001/mcp: run `enclavia auth login`\n',
     });
   });
 });

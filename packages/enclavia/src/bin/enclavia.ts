@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { authCommand } from '../commands/auth.js';
 import { serveStdio } from '../commands/mcp.js';
 import { CliError, runMain } from '../errors.js';
 import { parseFlags } from '../flags.js';
@@ -19,5 +20,6 @@ runMain('enclavia', async () => {
     const { values } = parseFlags(rest, { url: { type: 'string' } }, 'enclavia --help');
     return serveStdio(values);
   }
+  if (command === 'auth') return authCommand(rest);
   throw new CliError(`unknown command "${command}"; see enclavia --help`, 2);
 });

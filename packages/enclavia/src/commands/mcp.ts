@@ -11,7 +11,7 @@ import { forwardStdio } from '../stdio-forwarder.js';
  */
 export async function serveStdio(flags: { url?: string | undefined }): Promise<number> {
   const { url, credential } = resolveDeployment(flags.url, loadCliConfig());
-  if (!credential) noCredential();
+  if (!credential) noCredential(url);
   await probeDeployment(url, credential);
   await forwardStdio(url, credential);
   return 0;
