@@ -13,10 +13,21 @@ Commands:
                              kept in the config folder (mode 0600) and refreshed when they expire
   auth status [--json]       who you are signed in as: user, workspace, scopes, expiry
   auth logout                revoke the login at the server and delete it here
+  enclave list [--state <state>]
+                             your workspace's enclaves, newest first
+  enclave status <id>        one enclave in full
+  enclave logs <id> [--stream build|runtime|both] [--tail <n>] [--since <ISO time>]
+                             its build and runtime logs
+  enclave create --image <registry/repository:tag> [--instance-type <type>] [--container-port <port>]
+                 [--storage-size-bytes <bytes>] [--name <name>] [--wait]
+                             create one; --wait shows its progress until it runs (exit 1 if it fails)
+  enclave stop <id>          stop it (its storage is kept)
+  enclave destroy <id>       destroy it for good
   mcp [--url <mcp url>]      a stdio MCP server forwarding to the deployment (enclavia-mcp --transport stdio)
 
 Flags:
   --url <mcp url>            the deployment's MCP URL, e.g. https://mcp.example.com/mcp
+  --json                     (auth status, enclave …) print the tool's structured result as JSON
   --version                  print the version
   --help                     print this help
 

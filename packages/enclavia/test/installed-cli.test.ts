@@ -87,7 +87,7 @@ async function createPersonalAccessToken(): Promise<{ id: string; token: string 
   const response = await owner.api('POST', '/api/v1/tokens', {
     name: 'claude desktop',
     workspace_id: workspaceId,
-    scopes: ['enclaves:read'],
+    scopes: ['enclaves:read', 'enclaves:write', 'enclaves:destroy'],
     expires_in_days: 30,
   });
   expect(response.status).toBe(201);
@@ -126,18 +126,28 @@ describe('enclavia-mcp --transport stdio, installed, with a personal access toke
     expect(client.getServerVersion()?.version).toBe(rootVersion());
 
     const { tools } = await client.listTools();
-    // Exactly the deployment's tools for this token's scope (enclaves:read).
+    // Exactly the deployment's tools for this token's scopes (no audit log).
     expect(tools.map((t) => t.name).sort()).toEqual([
+      'enclave_create',
+      'enclave_destroy',
       'enclave_list',
       'enclave_logs',
       'enclave_status',
+      'enclave_stop',
       'mcp_whoami',
     ]);
+    // A tool description that names a command names one this CLI has.
+    const help = (await cli('enclavia', ['--help'])).stdout;
+    for (const tool of tools) {
+      for (const [command] of tool.description?.matchAll(/enclavia [a-z]+(?: [a-z]+)?/g) ?? []) {
+        expect(help, `${tool.name}: ${command}`).toContain(command.replace(/^enclavia /, ''));
+      }
+    }
     const me = await client.callTool({ name: 'mcp_whoami', arguments: {} });
     expect(me.structuredContent).toMatchObject({
       user: { email: 'cli-owner@example.com' },
       workspace: { id: workspaceId },
-      scopes: ['enclaves:read'],
+      scopes: ['enclaves:read', 'enclaves:write', 'enclaves:destroy'],
     });
     // The deployment's own refusals come through as they are.
     const refused = await client.callTool({ name: 'enclave_status', arguments: { id: 'no-such-enclave' } });
@@ -271,6 +281,61 @@ describe('enclavia, installed, signed in with auth login', () => {
     expect(after.accessToken).not.toBe(before.accessToken);
     expect(after.refreshToken).not.toBe(before.refreshToken);
     expect(after.expiresAt).toBeGreaterThan(Date.now());
+  });
+
+  it('enclave create --wait shows progress until the enclave runs; status, logs, list and destroy follow', async () => {
+    const created = await cli(
+      'enclavia',
+      [
+        'enclave',
+        'create',
+        '--image',
+        'ghcr.io/acme/cli:1',
+        '--container-port',
+        '3000',
+        '--name',
+        'from-cli',
+        '--wait',
+      ],
+      signedIn,
+    );
+    expect(created.code).toBe(0);
+    const id = created.stdout.match(/^ID: +(\S+)$/m)![1]!;
+    expect(created.stdout).toMatch(/^State: +running$/m);
+    expect(created.stdout).toMatch(/^Port: +3000$/m);
+    // Progress on stderr: a line per state seen, the last one "running".
+    const progress = created.stderr.trimEnd().split('\n');
+    expect(progress.at(-1)).toBe(`${id}: running`);
+    expect(progress.slice(0, -1).every((l) => new RegExp(`^${id}: (pending|building)…$`).test(l))).toBe(true);
+
+    const status = await cli('enclavia', ['enclave', 'status', id, '--json'], signedIn);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).enclave).toMatchObject({
+      id,
+      name: 'from-cli',
+      image: 'ghcr.io/acme/cli:1',
+      state: 'running',
+      measurement: expect.stringMatching(/^[0-9a-f]{96}$/),
+    });
+
+    const logs = await cli('enclavia', ['enclave', 'logs', id], signedIn);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toMatch(/ build +Pulling ghcr\.io\/acme\/cli:1$/m);
+    expect(logs.stdout).toMatch(/ runtime +Container listening on port 3000$/m);
+
+    const list = await cli('enclavia', ['enclave', 'list'], signedIn);
+    expect(list.stdout).toMatch(/^ID +NAME +IMAGE +TYPE +STATE +CREATED$/m);
+    expect(list.stdout).toMatch(new RegExp(`^${id} +from-cli +ghcr\\.io/acme/cli:1 +\\S+ +running +`, 'm'));
+
+    const destroyed = await cli('enclavia', ['enclave', 'destroy', id], signedIn);
+    expect(destroyed.code).toBe(0);
+    expect(destroyed.stdout).toMatch(/^State: +destroyed$/m);
+
+    // The deployment's refusal of a tool call: its text on stderr, exit 1.
+    const again = await cli('enclavia', ['enclave', 'stop', id], signedIn);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toMatch(/^enclavia: .+\n$/);
   });
 
   it('auth logout revokes the login at the server and deletes the file', async () => {

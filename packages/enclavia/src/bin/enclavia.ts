@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { authCommand } from '../commands/auth.js';
+import { enclaveCommand } from '../commands/enclave.js';
 import { serveStdio } from '../commands/mcp.js';
 import { CliError, runMain } from '../errors.js';
 import { parseFlags } from '../flags.js';
@@ -21,5 +22,6 @@ runMain('enclavia', async () => {
     return serveStdio(values);
   }
   if (command === 'auth') return authCommand(rest);
+  if (command === 'enclave') return enclaveCommand(rest);
   throw new CliError(`unknown command "${command}"; see enclavia --help`, 2);
 });
