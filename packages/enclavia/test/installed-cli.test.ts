@@ -22,8 +22,15 @@ const env = useStack({
 let owner: ApiSession;
 let workspaceId: string;
 
+/** `npx -y -p <tarball> enclavia-mcp --version`, started at once and checked last: it installs again. */
+let npxVersion: Promise<string>;
+
 beforeAll(async () => {
   installed = await packAndInstall();
+  npxVersion = execFileAsync('npx', ['-y', '-p', installed.tarball, 'enclavia-mcp', '--version'], {
+    env: { ...process.env, npm_config_loglevel: 'error' },
+  }).then(({ stdout }) => stdout);
+  npxVersion.catch(() => undefined);
   owner = await signInToDashboard(env.stack.issuer, 'cli-owner@example.com');
   const { workspaces } = (await (await owner.api('GET', '/api/v1/workspaces')).json()) as {
     workspaces: Array<{ id: string }>;
@@ -363,4 +370,8 @@ describe('enclavia, installed, signed in with auth login', () => {
       stderr: 'enclavia: not signed in to http://localhost:4001/mcp: run `enclavia auth login`\n',
     });
   });
+});
+
+it('starts as the npx entry of claude_desktop_config.json names it', async () => {
+  expect(await npxVersion).toBe(`${rootVersion()}\n`);
 });

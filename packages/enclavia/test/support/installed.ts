@@ -11,6 +11,8 @@ const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 export interface Installed {
   /** The path of an installed bin, as `npm install -g` put it on the PATH. */
   bin(name: 'enclavia' | 'enclavia-mcp'): string;
+  /** The packed tarball. */
+  tarball: string;
   /** The package.json inside the tarball. */
   packedManifest: Record<string, unknown>;
   close(): void;
@@ -32,6 +34,7 @@ export async function packAndInstall(): Promise<Installed> {
   });
   return {
     bin: (name) => (process.platform === 'win32' ? join(prefix, `${name}.cmd`) : join(prefix, 'bin', name)),
+    tarball,
     packedManifest: JSON.parse(stdout),
     close: () => rmSync(dir, { recursive: true, force: true }),
   };
