@@ -10,7 +10,8 @@ export function openBrowser(url: string, browserCommand: string | undefined): Pr
     : process.platform === 'darwin'
       ? ['open', [url]]
       : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
+        ? // Not `cmd /c start`: cmd would split the URL at every `&`.
+          ['rundll32', ['url.dll,FileProtocolHandler', url]]
         : ['xdg-open', [url]];
   return new Promise((resolve) => {
     try {

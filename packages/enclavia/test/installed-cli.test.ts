@@ -197,6 +197,10 @@ describe('enclavia-mcp --transport stdio, installed, with a personal access toke
       /^enclavia-mcp: not signed in to http\S+: run `enclavia auth login`, or set ENCLAVIA_TOKEN/,
     );
 
+    const viaEnclavia = await cli('enclavia', ['mcp'], { ENCLAVIA_URL: env.stack.mcpUrl });
+    expect(viaEnclavia.code).toBe(1);
+    expect(viaEnclavia.stderr).toMatch(/^enclavia: not signed in to http\S+: run `enclavia auth login`/);
+
     const nowhere = `http://127.0.0.1:${await freePort()}/mcp`;
     const unreachable = await stdio({ ENCLAVIA_URL: nowhere, ENCLAVIA_TOKEN: 'enclavia_pat_any' });
     expect(unreachable).toEqual({
@@ -288,6 +292,22 @@ describe('enclavia, installed, signed in with auth login', () => {
     expect(after.accessToken).not.toBe(before.accessToken);
     expect(after.refreshToken).not.toBe(before.refreshToken);
     expect(after.expiresAt).toBeGreaterThan(Date.now());
+  });
+
+  it('enclavia mcp serves the tools with the stored login', async () => {
+    const transport = new StdioClientTransport({
+      command: installed.bin('enclavia'),
+      args: ['mcp'],
+      env: signedIn,
+    });
+    const client = new Client({ name: 'claude-desktop-like-host', version: '0' });
+    await client.connect(transport);
+    const me = await client.callTool({ name: 'mcp_whoami', arguments: {} });
+    expect(me.structuredContent).toMatchObject({
+      user: { email: 'cli-owner@example.com' },
+      client_id: `${env.stack.issuer}/clients/enclavia-cli`,
+    });
+    await client.close();
   });
 
   it('enclave create --wait shows progress until the enclave runs; status, logs, list and destroy follow', async () => {
