@@ -13,6 +13,7 @@ import { CliError } from './errors.js';
 import { tokensToStore } from './login-credential.js';
 import type { StoredLogin } from './login-store.js';
 import { listenForCallback } from './loopback-callback.js';
+import { networkReason } from './remote-errors.js';
 
 /** Where a deployment publishes the CLI's client ID metadata document, relative to its issuer. */
 const CLI_CLIENT_PATH = '/clients/enclavia-cli';
@@ -136,6 +137,11 @@ export async function signIn(url: string, { showAuthorizationUrl }: SignInOption
     return loginOf(url, provider);
   } catch (error) {
     if (error instanceof CliError) throw error;
+    if (error instanceof TypeError && error.cause) {
+      throw new CliError(
+        `cannot reach ${url} (${networkReason(error)}): check the URL (--url or ENCLAVIA_URL) and that the deployment is up`,
+      );
+    }
     throw new CliError(`cannot sign in to ${url}: ${(error as Error).message}`);
   } finally {
     callback.close();
