@@ -1,5 +1,5 @@
 import { createRateLimiter, startLivePolicies } from '@enclavia/access';
-import { fastifyTrustProxy } from '@enclavia/config';
+import { fastifyLogger, fastifyTrustProxy } from '@enclavia/config';
 import type { Database, Listen } from '@enclavia/db';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -12,6 +12,7 @@ import { scheduleExpiredRowSweep } from './housekeeping/expired-rows.js';
 import { instanceAdminRoutes } from './instance-admin/routes.js';
 import { interactionRoutes } from './interaction/routes.js';
 import { loginRoutes } from './login/routes.js';
+import { limitFailedSignIns } from './login/sign-in-limit.js';
 import { serveCliClientMetadata } from './oidc/cli-client.js';
 import { scheduleClientReaping } from './oidc/client-reaper.js';
 import { loadServerKeys } from './oidc/keys.js';
@@ -43,7 +44,7 @@ export async function buildAuthApp({
   const keys = await loadServerKeys(db);
   // Close means close: keep-alive connections of clients must not hold a shutdown open.
   const app = Fastify({
-    logger,
+    logger: fastifyLogger(logger),
     trustProxy: fastifyTrustProxy(config.trustProxy),
     forceCloseConnections: true,
   });
@@ -61,6 +62,7 @@ export async function buildAuthApp({
     tokenFailureLimit: config.tokenFailureLimit,
   });
   guardInput(app);
+  limitFailedSignIns(app, config.signInFailureLimit);
   await app.register(cookie, { secret: keys.cookie });
   await app.register(formbody);
   const upstream = configuredProviders(config);

@@ -68,6 +68,8 @@ const schema = z
     /** Bounds on how long a fetched client ID metadata document is cached, whatever it says. */
     CIMD_CACHE_MIN: seconds.default(60),
     CIMD_CACHE_MAX: seconds.default(DAY),
+    /** How long a metadata document that could not be used is answered from memory, not fetched again. */
+    CIMD_FAILURE_CACHE_SECONDS: seconds.default(60),
     /** How often the in-memory workspace policies are reloaded in full, besides NOTIFY. */
     REVOCATION_RESYNC_SECONDS: seconds.default(30),
     /** Client registrations allowed per client address per window. Claude's backend shares addresses. */
@@ -76,6 +78,9 @@ const schema = z
     /** Failed token requests (400/401) per client address per window; then every one is refused until it ends. */
     TOKEN_FAILURE_LIMIT: perWindow.default(100),
     TOKEN_FAILURE_WINDOW: seconds.default(60),
+    /** Failed sign-ins (4xx of the dev login and GitHub/Google callbacks) per client address per window. */
+    SIGN_IN_FAILURE_LIMIT: perWindow.default(30),
+    SIGN_IN_FAILURE_WINDOW: seconds.default(60),
     /** Personal access tokens a user may create per window, from the dashboard and the API together. */
     PAT_CREATE_LIMIT: perWindow.default(10),
     PAT_CREATE_WINDOW: seconds.default(60),
@@ -125,10 +130,11 @@ export interface AuthConfig {
   devLogin: boolean;
   github?: OAuthAppCredentials;
   google?: OAuthAppCredentials;
-  cimdCache: { min: number; max: number };
+  cimdCache: { min: number; max: number; failureSeconds: number };
   registrationLimit: Limit;
   tokenFailureLimit: Limit;
   tokenCreationLimit: Limit;
+  signInFailureLimit: Limit;
   housekeeping: { intervalSeconds: number };
   clientReaping: { afterSeconds: number; intervalSeconds: number };
   liveStateResyncSeconds: number;
@@ -162,10 +168,11 @@ export function loadAuthConfig(env: Env = process.env): AuthConfig {
     ...(e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET
       ? { google: { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET } }
       : {}),
-    cimdCache: { min: e.CIMD_CACHE_MIN, max: e.CIMD_CACHE_MAX },
+    cimdCache: { min: e.CIMD_CACHE_MIN, max: e.CIMD_CACHE_MAX, failureSeconds: e.CIMD_FAILURE_CACHE_SECONDS },
     registrationLimit: { max: e.REGISTER_RATE_LIMIT, windowSeconds: e.REGISTER_RATE_WINDOW },
     tokenFailureLimit: { max: e.TOKEN_FAILURE_LIMIT, windowSeconds: e.TOKEN_FAILURE_WINDOW },
     tokenCreationLimit: { max: e.PAT_CREATE_LIMIT, windowSeconds: e.PAT_CREATE_WINDOW },
+    signInFailureLimit: { max: e.SIGN_IN_FAILURE_LIMIT, windowSeconds: e.SIGN_IN_FAILURE_WINDOW },
     housekeeping: { intervalSeconds: e.HOUSEKEEPING_INTERVAL },
     clientReaping: { afterSeconds: e.CLIENT_REAP_AFTER, intervalSeconds: e.CLIENT_REAP_INTERVAL },
     liveStateResyncSeconds: e.REVOCATION_RESYNC_SECONDS,

@@ -1,10 +1,11 @@
-import { fastifyTrustProxy, refuseControlCharacters } from '@enclavia/config';
+import { fastifyLogger, fastifyTrustProxy, refuseControlCharacters } from '@enclavia/config';
 import { protectedResourceMetadataUrl } from '@enclavia/contract';
 import type { Database, Listen } from '@enclavia/db';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { startTokenVerification } from './auth/token-verification.js';
 import type { McpConfig } from './config.js';
 import { startDriver } from './driver.js';
+import { refuseMalformedInput } from './routes/input-refusal.js';
 import { issuerFallbackRoutes } from './routes/issuer-fallbacks.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { protectedResourceRoutes } from './routes/protected-resource.js';
@@ -29,7 +30,7 @@ export async function buildMcpApp({
 }: McpAppDeps): Promise<FastifyInstance> {
   // Close means close: keep-alive connections of clients must not hold a shutdown open.
   const app = Fastify({
-    logger,
+    logger: fastifyLogger(logger),
     trustProxy: fastifyTrustProxy(config.trustProxy),
     forceCloseConnections: true,
   });
@@ -50,7 +51,7 @@ export async function buildMcpApp({
   app.addHook('onClose', () => driver.close());
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
 
-  refuseControlCharacters(app);
+  refuseControlCharacters(app, { refuse: refuseMalformedInput });
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(protectedResourceRoutes, { config });
   await app.register(issuerFallbackRoutes, { issuer: config.issuer, resource: config.resource });
@@ -60,6 +61,7 @@ export async function buildMcpApp({
     enclaveQuota: config.enclaveQuota,
     enclaveCreateLimit: config.enclaveCreateLimit,
     allowedOrigins: new Set([new URL(config.resource).origin, ...config.allowedOrigins]),
+    allowedHosts: new Set(config.allowedHosts),
     path: new URL(config.resource).pathname,
     resourceMetadata,
     verify: tokens.verify,

@@ -10,6 +10,7 @@ import { toolsAllowed } from './tools/index.js';
 const validator = new AjvJsonSchemaValidator();
 
 export const SERVER_INFO = { name: 'enclavia', title: 'Enclavia', version: '0.1.0' };
+export const INSTRUCTIONS = 'Manage Enclavia enclaves in the connected workspace. Start with enclave_list.';
 
 /**
  * A server for one request, holding only the tools the token's scopes allow, so `tools/list`
@@ -18,7 +19,7 @@ export const SERVER_INFO = { name: 'enclavia', title: 'Enclavia', version: '0.1.
 export function createMcpServer(ctx: ToolContext): McpServer {
   const server = new McpServer(SERVER_INFO, {
     jsonSchemaValidator: validator,
-    instructions: 'Manage Enclavia enclaves in the connected workspace. Start with enclave_list.',
+    instructions: INSTRUCTIONS,
   });
   for (const tool of toolsAllowed(ctx.auth.scopes)) {
     server.registerTool(

@@ -15,7 +15,11 @@ const local = privateAddresses();
 const redirectUri = 'http://127.0.0.1:7001/callback';
 const docUrl = (path: string) => host.url(path);
 
-const env = useStack({ fetch: host.fetch });
+const FAILURE_CACHE_SECONDS = 2;
+const env = useStack({
+  fetch: host.fetch,
+  env: { CIMD_FAILURE_CACHE_SECONDS: String(FAILURE_CACHE_SECONDS) },
+});
 
 beforeAll(async () => {
   await host.start(local);
@@ -122,6 +126,36 @@ describe('client ID metadata documents', () => {
         expect(host.hitsAt('/good.json'), id).toBe(before);
       }
     });
+  });
+
+  it('that cannot be fetched are remembered briefly: the same error without a fetch, then fetched afresh', async () => {
+    let published = false;
+    host.publish('/later.json', () =>
+      published
+        ? {
+            body: {
+              client_id: docUrl('/later.json'),
+              client_name: 'Published later',
+              redirect_uris: [redirectUri],
+              token_endpoint_auth_method: 'none',
+            },
+          }
+        : { status: 404 },
+    );
+    const shown = (text: string) => text.match(/<p class="error" role="alert">([^<]*)<\/p>/)?.[1];
+
+    const first = await authorize(docUrl('/later.json'));
+    expect(first.status).toBe(400);
+    expect(shown(first.text)).toBe('invalid_client: client_id metadata document fetch failed');
+    const again = await authorize(docUrl('/later.json'));
+    expect(again.status).toBe(400);
+    expect(shown(again.text)).toBe(shown(first.text));
+    expect(host.hitsAt('/later.json')).toBe(1);
+
+    published = true;
+    await new Promise((resolve) => setTimeout(resolve, FAILURE_CACHE_SECONDS * 1000));
+    expect((await authorize(docUrl('/later.json'))).status).toBe(303);
+    expect(host.hitsAt('/later.json')).toBe(2);
   });
 
   it('are never fetched over plain http', async () => {

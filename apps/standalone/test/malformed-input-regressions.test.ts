@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CookieJar } from './support/consent.js';
 import { authorizationRequest } from './support/flow.js';
+import { callToolOverHttp } from './support/mcp-call.js';
 import { registerClient, registration } from './support/register.js';
 import { useStack } from './support/stack.js';
 import { personalWorkspaceAdmin, signInToDashboard } from './support/web-session.js';
@@ -217,5 +218,23 @@ describe('finding 9: malformed input is a 4xx, never a 5xx', () => {
       await admin.session.api('GET', `/api/v1/workspaces/${admin.workspaceId}/policy`)
     ).json()) as { policy: { allowed_redirect_uris: string[] } };
     expect(policy.policy.allowed_redirect_uris).toEqual(['https://a.example/cb', 'https://b.example/cb']);
+  });
+
+  it('a NUL in a tool argument at /mcp is a JSON-RPC Invalid Request naming the argument', async () => {
+    const admin = await personalWorkspaceAdmin(context.stack.issuer, 'nul-mcp@example.com');
+    const created = await admin.session.api('POST', '/api/v1/tokens', {
+      name: 'nul',
+      workspace_id: admin.workspaceId,
+      scopes: ['enclaves:read'],
+      expires_in_days: 7,
+    });
+    const { token } = (await created.json()) as { token: string };
+    const response = await callToolOverHttp(context.stack.mcpUrl, token, 'enclave_status', {
+      id: 'a\u0000b',
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { jsonrpc: string; error: { code: number; message: string } };
+    expect(body.error.code).toBe(-32600);
+    expect(body.error.message).toContain('body.params.arguments.id');
   });
 });

@@ -14,7 +14,12 @@ const upstreamEnv = useStack({ env: { GITHUB_CLIENT_ID: 'gh-client', GITHUB_CLIE
 /** GET /authorize as a browser would, redirects not followed: where it would send the browser. */
 async function authorize(url: URL) {
   const response = await fetch(url, { redirect: 'manual' });
-  return { status: response.status, location: response.headers.get('location'), page: await response.text() };
+  return {
+    status: response.status,
+    location: response.headers.get('location'),
+    csp: response.headers.get('content-security-policy'),
+    page: await response.text(),
+  };
 }
 
 describe('redirect_uri at /authorize: the registered string, only the loopback port may differ', () => {
@@ -281,11 +286,16 @@ describe('authorization errors are a page until the client has an approved grant
     ['prompt=none in the fragment', { prompt: 'none', response_mode: 'fragment' }, 'login_required'],
     ['an unsupported response_type', { response_type: 'token' }, 'unsupported_response_type'],
   ])('%s', async (_name, extra, error) => {
-    const { status, location, page } = await authorize(authorizeUrl(env.stack.issuer, clientId, EVIL, extra));
+    const { status, location, csp, page } = await authorize(
+      authorizeUrl(env.stack.issuer, clientId, EVIL, extra),
+    );
     expect(location).toBeNull();
     expect(status).toBe(400);
     expect(page).toContain(error);
     expect(page).not.toContain('evil.example');
+    // Our page's policy, not the one oidc-provider set for its self-submitting form.
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain("'sha256-");
   });
 
   it('through GET /authorize on the MCP origin too', async () => {

@@ -84,6 +84,9 @@ describe('failed token requests (TOKEN_FAILURE_LIMIT per address)', () => {
 
     const refused = await refresh();
     expect(refused.status).toBe(429);
+    // A browser client (MCP Inspector) can read why and for how long.
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    expect(refused.headers.get('access-control-expose-headers')).toBe('retry-after');
     expect(await refused.json()).toEqual({
       error: 'too_many_requests',
       error_description: expect.stringMatching(
@@ -156,5 +159,61 @@ describe('personal access token creation (PAT_CREATE_LIMIT per user)', () => {
 
     await waitOut(refused.headers.get('retry-after'));
     expect((await viaApi(alice, workspace)).status).toBe(201);
+  });
+});
+
+describe('failed sign-ins (SIGN_IN_FAILURE_LIMIT per address)', () => {
+  const env = useStack({
+    env: {
+      SIGN_IN_FAILURE_LIMIT: '3',
+      SIGN_IN_FAILURE_WINDOW: '3',
+      GITHUB_CLIENT_ID: 'github-app',
+      GITHUB_CLIENT_SECRET: 'github-secret',
+    },
+  });
+
+  /** A browser on the sign-in page: posts its development login form with `email`. */
+  async function signInPage() {
+    const jar = new CookieJar();
+    const page = new URL('/login', env.stack.issuer);
+    const response = await fetch(page);
+    jar.store(page, response.headers.getSetCookie());
+    const csrf = (await response.text()).match(/name="csrf" value="([^"]+)"/)![1]!;
+    const post = new URL('/login/dev', env.stack.issuer);
+    return (email: string) =>
+      fetch(post, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: jar.header(post), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf, email, return_to: '/dashboard' }),
+      });
+  }
+  /** GitHub's answer arriving without the sign-in this browser started (a forged or replayed state). */
+  const strayCallback = () =>
+    fetch(`${env.stack.issuer}/login/github/callback?code=c&state=guessed`, { redirect: 'manual' });
+
+  it('successful sign-ins never count: 61 from one address in a minute all go through', async () => {
+    const signIn = await signInPage();
+    for (let i = 0; i < 61; i++) {
+      expect((await signIn(`person-${i % 7}@example.com`)).status, `sign-in ${i + 1}`).toBe(303);
+    }
+  });
+
+  it('after the limit of failures every sign-in from the address gets a page saying when to try again', async () => {
+    const signIn = await signInPage();
+    expect((await signIn('not an email')).status).toBe(400);
+    expect((await strayCallback()).status).toBe(400);
+    expect((await signIn('still@not')).status).toBe(400);
+
+    const refused = await signIn('good@example.com');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toContain('text/html');
+    expect(await refused.text()).toMatch(
+      /Too many sign-in attempts from this address failed\. Try again in \d+ seconds\./,
+    );
+    expect((await strayCallback()).status).toBe(429);
+
+    await waitOut(refused.headers.get('retry-after'));
+    expect((await signIn('good@example.com')).status).toBe(303);
   });
 });

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 
 export * from './input-guard.js';
 export { closeOnSignal, exitOnStartupError } from './lifecycle.js';
+export * from './request-log.js';
 
 import { z } from 'zod';
 

@@ -32,7 +32,8 @@ export async function refuseControlCharactersInProvider(
 
 /**
  * Reads a JSON or form body to check it, then hands the text to oidc-provider, which takes an
- * already-read body from `ctx.request.body` and parses it as it would have.
+ * already-read body from `ctx.request.body` and parses it as it would have (saying so once per
+ * process on stderr: "already parsed request body detected").
  */
 async function bodyFieldWithControlCharacter(ctx: KoaContextWithOIDC): Promise<string | undefined> {
   const type = ctx.is(PARSED_TYPES);

@@ -71,9 +71,12 @@ export function mountProvider(
   });
 }
 
+/** Readable by browser clients (MCP Inspector) too: the answer names no one and carries no secret. */
 function tooManyRequests(reply: FastifyReply, verdict: RateLimitVerdict, what: string) {
   return reply
     .status(429)
+    .header('access-control-allow-origin', '*')
+    .header('access-control-expose-headers', 'retry-after')
     .header('retry-after', String(verdict.retryAfter))
     .header('cache-control', 'no-store')
     .send({

@@ -14,7 +14,8 @@ import { renderErrorPage, showAuthorizationErrorsUntilGranted } from './authoriz
 import { cliClientMetadata } from './cli-client.js';
 import { CLIENT_AUTHENTICATION } from './client-auth.js';
 import { keepClientKeys } from './client-keys.js';
-import { APPLICATION_TYPE_UNSENT, clientMetadataPolicy, widenLoopbackRedirects } from './client-policy.js';
+import { APPLICATION_TYPE_UNSENT, clientMetadataPolicy, matchRedirectUrisExactly } from './client-policy.js';
+import { rememberDocumentFailures } from './document-failures.js';
 import { grantPolicies } from './grant-policy.js';
 import { refuseControlCharactersInProvider } from './input-guard.js';
 import type { ServerKeys } from './keys.js';
@@ -163,9 +164,10 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
   // Koa reads X-Forwarded-Proto for secure cookies; client addresses are Fastify's to decide.
   provider.proxy = config.trustProxy !== false;
   if (typeof config.trustProxy === 'number') provider.maxIpsCount = config.trustProxy;
-  widenLoopbackRedirects(provider);
+  matchRedirectUrisExactly(provider);
   keepClientKeys(provider);
   provider.use(refuseControlCharactersInProvider);
+  rememberDocumentFailures(provider, { seconds: config.cimdCache.failureSeconds });
   provider.use(defaultScopes);
   showAuthorizationErrorsUntilGranted(provider, db);
   return provider;

@@ -29,7 +29,12 @@ export const grants = pgTable(
     /** When the grant last issued an access token (code exchange or refresh), not per MCP request. */
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   },
-  (t) => [index('grants_user_idx').on(t.userId), index('grants_workspace_idx').on(t.workspaceId)],
+  (t) => [
+    index('grants_user_idx').on(t.userId),
+    index('grants_workspace_idx').on(t.workspaceId),
+    // An authorization error of a client is a page until it has a grant: asked by anyone, per request.
+    index('grants_client_idx').on(t.clientId),
+  ],
 );
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX "grants_client_idx" ON "grants" USING btree ("client_id");
