@@ -19,12 +19,15 @@ export interface Installed {
 }
 
 /**
- * Packs this package as it would be published (`pnpm pack`, which builds it first) and installs the
+ * Packs this package as it would be published (`npm pack`, which builds it first) and installs the
  * tarball globally into a temporary prefix with npm, from the npm registry, as a user would.
  */
 export async function packAndInstall(): Promise<Installed> {
   const dir = mkdtempSync(join(tmpdir(), 'enclavia-cli-install-'));
-  await run('pnpm', ['pack', '--pack-destination', dir], { cwd: packageDir });
+  await run('npm', ['pack', '--pack-destination', dir], {
+    cwd: packageDir,
+    env: { ...process.env, npm_config_loglevel: 'error' },
+  });
   const tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
   const { stdout } = await run('tar', ['-xOzf', tarball, 'package/package.json']);
   const prefix = join(dir, 'prefix');
