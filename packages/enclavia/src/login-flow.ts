@@ -124,8 +124,10 @@ export async function signIn(url: string, { showAuthorizationUrl }: SignInOption
     if (started !== 'REDIRECT' || !provider.authorizationUrl) {
       throw new CliError(`${url} did not start a sign-in`);
     }
+    // Listening for this state before the URL is shown: the browser may come back at once.
+    const answer = callback.code(provider.stateValue);
     await showAuthorizationUrl(provider.authorizationUrl.href);
-    const { code, iss } = await callback.code(provider.stateValue);
+    const { code, iss } = await answer;
     const issuer = provider.discovery?.authorizationServerMetadata?.issuer;
     // RFC 9207: the answer must come from the server the request went to.
     if (iss !== undefined && issuer !== undefined && iss !== issuer) {
