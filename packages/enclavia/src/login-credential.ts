@@ -9,35 +9,59 @@ const EXPIRY_MARGIN_MS = 30_000;
 /**
  * The stored login as a credential: the access token, refreshed when it has expired (or was
  * refused), with the rotated refresh token saved back at once. One refresh at a time, so
- * concurrent requests never present the same refresh token twice.
+ * concurrent requests never present the same refresh token twice; and the file is read again
+ * first, because another enclavia process (a stdio server running for hours, a command) may have
+ * rotated the login meanwhile: presenting the old refresh token again would be taken for theft
+ * once the server's reuse grace has passed, and revoke the grant.
  */
 export function loginCredential(store: LoginStore, initial: StoredLogin): Credential {
   let login = initial;
   let refreshing: Promise<boolean> | undefined;
 
-  const refresh = () => {
-    refreshing ??= refreshLogin(login).then(
-      (next) => {
-        login = next;
-        store.save(next);
-        return true;
-      },
-      () => false,
-    );
-    return refreshing.finally(() => {
+  const refresh = async () => {
+    const saved = savedCopyOf(store, login);
+    if (saved && saved.refreshToken !== login.refreshToken) {
+      login = saved;
+      if (isFresh(saved)) return true;
+    }
+    try {
+      login = await refreshLogin(login);
+      store.save(login);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const refreshOnce = () => {
+    refreshing ??= refresh().finally(() => {
       refreshing = undefined;
     });
+    return refreshing;
   };
 
   return {
     label: 'the stored login',
     advice: 'run `enclavia auth login` again',
     async accessToken() {
-      if (login.expiresAt !== undefined && login.expiresAt - EXPIRY_MARGIN_MS <= Date.now()) await refresh();
+      if (!isFresh(login)) await refreshOnce();
       return login.accessToken;
     },
-    renew: refresh,
+    renew: refreshOnce,
   };
+}
+
+function isFresh(login: StoredLogin): boolean {
+  return login.expiresAt === undefined || login.expiresAt - EXPIRY_MARGIN_MS > Date.now();
+}
+
+/** The login in the file now, if it is still this sign-in (same deployment and client). */
+function savedCopyOf(store: LoginStore, login: StoredLogin): StoredLogin | undefined {
+  try {
+    const saved = store.read();
+    return saved && saved.url === login.url && saved.clientId === login.clientId ? saved : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function refreshLogin(login: StoredLogin): Promise<StoredLogin> {

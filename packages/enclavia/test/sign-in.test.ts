@@ -1,14 +1,20 @@
+import { mkdtempSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchBrowser } from '../../../apps/standalone/test/support/browser.js';
 import { callToolOverHttp } from '../../../apps/standalone/test/support/mcp-call.js';
 import { freePort, type Stack, startStack } from '../../../apps/standalone/test/support/stack.js';
 import { createTestDatabase, type TestDatabase } from '../../db/src/testing.js';
+import { loginCredential } from '../src/login-credential.js';
 import { signIn } from '../src/login-flow.js';
+import { LoginStore, type StoredLogin } from '../src/login-store.js';
 
 let database: TestDatabase;
 let stack: Stack;
 let proxy: Server;
+let signedIn: StoredLogin;
 
 /**
  * The authorization server behind a proxy that leaves `client_id_metadata_document_supported` out
@@ -80,6 +86,7 @@ it('auth login registers the CLI (RFC 7591) when the deployment offers no client
       },
     });
     await approved;
+    signedIn = login;
     expect(login.clientId).not.toMatch(/^https?:/);
     const whoami = await callToolOverHttp(stack.mcpUrl, login.accessToken, 'mcp_whoami');
     expect(await whoami.json()).toMatchObject({
@@ -88,4 +95,20 @@ it('auth login registers the CLI (RFC 7591) when the deployment offers no client
   } finally {
     await browser.close();
   }
+});
+
+it('a process holding an older copy of the login takes the one another process rotated, rather than refresh it again', async () => {
+  const store = new LoginStore(mkdtempSync(join(tmpdir(), 'enclavia-login-')));
+  store.save(signedIn);
+  const expired = { ...signedIn, expiresAt: 0 };
+  // Two processes that read the same login, e.g. the stdio server under Claude Desktop and a command.
+  const longRunning = loginCredential(store, expired);
+  const command = loginCredential(store, expired);
+
+  const rotatedByCommand = await command.accessToken();
+  expect(store.read()!.refreshToken).not.toBe(signedIn.refreshToken);
+  // Presenting the used refresh token again would be taken for theft: it takes the saved one.
+  expect(await longRunning.accessToken()).toBe(rotatedByCommand);
+  const whoami = await callToolOverHttp(stack.mcpUrl, rotatedByCommand, 'mcp_whoami');
+  expect(whoami.status).toBe(200);
 });
