@@ -51,7 +51,7 @@ const schema = z.object({
   ENCLAVE_BUILD_MS: milliseconds.default(5000),
   ENCLAVE_STOP_MS: milliseconds.default(2000),
   ENCLAVE_POLL_MS: milliseconds.default(500),
-  /** The bearer token of `enclavia-mcp --transport stdio`: an access token or personal access token. */
+  /** The bearer token of `enclavia-mcp-server --transport stdio`: an access token or personal access token. */
   ENCLAVIA_TOKEN: z.string().optional(),
   /** Browser origins allowed to call the MCP endpoint, comma-separated; MCP Inspector's by default. */
   MCP_ALLOWED_ORIGINS: z

@@ -54,7 +54,7 @@ export async function runTool(
     if (error instanceof InvalidTokenError) {
       return toolError(
         `ENCLAVIA_TOKEN is no longer accepted: ${error.message}.`,
-        'Set a new token and restart enclavia-mcp.',
+        'Set a new token and restart enclavia-mcp-server.',
       );
     }
     throw error;

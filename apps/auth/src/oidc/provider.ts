@@ -11,6 +11,7 @@ import {
 import { grantIdentities, usersById } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
 import { renderErrorPage, showAuthorizationErrorsUntilGranted } from './authorization-errors.js';
+import { cliClientMetadata } from './cli-client.js';
 import { CLIENT_AUTHENTICATION } from './client-auth.js';
 import { keepClientKeys } from './client-keys.js';
 import { APPLICATION_TYPE_UNSENT, clientMetadataPolicy, matchRedirectUrisExactly } from './client-policy.js';
@@ -57,7 +58,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
     jwks: { keys: keys.signing as NonNullable<Configuration['jwks']>['keys'] },
     cookies: { keys: keys.cookie },
     routes: PROVIDER_ROUTES,
-    clients: KNOWN_CIMD_CLIENTS,
+    clients: [...KNOWN_CIMD_CLIENTS, cliClientMetadata(config.issuer)],
     fetch: guardedFetch(fetch),
     fetchResponseBodyLimits: { jwks_uri: CLIENT_JWKS_MAX_BYTES },
     scopes: ['openid', 'offline_access', ...SCOPES],
