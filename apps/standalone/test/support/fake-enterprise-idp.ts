@@ -32,6 +32,11 @@ export class FakeEnterpriseIdp {
   readonly idTokens = new Map<string, EnterpriseUser>();
   /** What it put in the ID-JAGs it issued by token exchange, last first. */
   readonly issued: JWTPayload[] = [];
+  /**
+   * The client id each of its clients has at the MCP authorization server, as an admin maps it in
+   * Okta or Entra: what the ID-JAG's `client_id` says. Unmapped: the same id.
+   */
+  readonly resourceClientIds = new Map<string, string>();
   /** The scopes the IdP's policy lets the client have; undefined: whatever was asked. */
   allowedScopes?: string[];
   private server?: Server;
@@ -99,7 +104,11 @@ export class FakeEnterpriseIdp {
       res.end(JSON.stringify(body));
     };
     const path = new URL(req.url ?? '/', this.url).pathname;
-    if (req.method === 'GET' && path === '/.well-known/openid-configuration') {
+    // The OpenID configuration, also at RFC 8414's address, which the MCP client's helper tries first.
+    if (
+      req.method === 'GET' &&
+      (path === '/.well-known/openid-configuration' || path === '/.well-known/oauth-authorization-server')
+    ) {
       return send(200, {
         issuer: this.url,
         authorization_endpoint: `${this.url}/authorize`,
@@ -109,14 +118,6 @@ export class FakeEnterpriseIdp {
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256'],
         grant_types_supported: ['authorization_code', 'urn:ietf:params:oauth:grant-type:token-exchange'],
-      });
-    }
-    // RFC 8414 discovery, which the MCP client's helper tries first.
-    if (req.method === 'GET' && path === '/.well-known/oauth-authorization-server') {
-      return send(200, {
-        issuer: this.url,
-        token_endpoint: `${this.url}/token`,
-        jwks_uri: `${this.url}/jwks`,
       });
     }
     if (req.method === 'GET' && path === '/jwks') return send(200, this.jwks);
@@ -139,7 +140,7 @@ export class FakeEnterpriseIdp {
     const jag = await this.idJag(user, {
       audience: form.get('audience') ?? '',
       resource: form.get('resource') ?? '',
-      clientId: form.get('client_id') ?? '',
+      clientId: this.resourceClientIds.get(form.get('client_id') ?? '') ?? form.get('client_id') ?? '',
       ...(scope ? { scope } : {}),
     });
     const [, payload] = jag.split('.');
