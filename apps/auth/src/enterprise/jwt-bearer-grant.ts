@@ -38,11 +38,6 @@ export function acceptEnterpriseGrants(provider: Provider, deps: EnterpriseGrant
       const client = ctx.oidc.client!;
       const params = ctx.oidc.params as { assertion?: string; scope?: string; resource?: string };
       if (!params.assertion) throw new errors.InvalidRequest("missing required parameter 'assertion'");
-      // An ID-JAG names the client it is for; a client anyone can act as would make it a bearer token.
-      if (client.clientAuthMethod === 'none')
-        throw new errors.UnauthorizedClient(
-          'the jwt-bearer grant is for clients that authenticate (client_secret_basic, client_secret_post or private_key_jwt)',
-        );
       if (params.resource !== undefined && !deps.resources.has(params.resource))
         throw new errors.InvalidTarget(`unknown resource: ${params.resource}`);
       try {
