@@ -203,6 +203,43 @@ describe('the jwt-bearer grant with an ID-JAG', () => {
     expect((await present(await idJag(boss))).status).toBe(200);
   });
 
+  it('takes a key the IdP rotated to at once (an unknown kid has its keys fetched again)', async () => {
+    expect((await present(await idJag(boss))).status).toBe(200);
+    await idp.rotateKey();
+    expect((await present(await idJag(boss))).status).toBe(200);
+  });
+
+  it('adds a new user as a member at first connection only when just-in-time membership is on', async () => {
+    const newcomer = { sub: 'okta-newcomer', email: 'newcomer@acme.example' };
+    await expectRefused(await idJag(newcomer), /not a member/);
+    await setPolicy({ enterprise_jit_membership: true });
+    try {
+      const { status, body } = await present(await idJag(newcomer));
+      expect(status).toBe(200);
+      expect(decodeJwt(body.access_token!).payload).toMatchObject({
+        email: newcomer.email,
+        'enclavia/workspace': workspaceId,
+      });
+      const { members } = (await (
+        await admin.api('GET', `/api/v1/workspaces/${workspaceId}/members`)
+      ).json()) as {
+        members: Array<{ email: string; role: string }>;
+      };
+      expect(members).toContainEqual(expect.objectContaining({ email: newcomer.email, role: 'member' }));
+    } finally {
+      await setPolicy({ enterprise_jit_membership: false });
+    }
+  });
+
+  it("refuses emails outside the workspace's domain when it names one", async () => {
+    await setPolicy({ enterprise_email_domain: 'corp.example' });
+    try {
+      await expectRefused(await idJag(boss), /only corp\.example accounts/);
+    } finally {
+      await setPolicy({ enterprise_email_domain: null });
+    }
+  });
+
   it('audits each refusal in the trusting workspace, with the rule that failed', async () => {
     await expectRefused(await idJag(boss, { claims: { aud: 'https://elsewhere.example' } }), /aud/);
     const { events } = (await (await admin.api('GET', `/api/v1/workspaces/${workspaceId}/audit`)).json()) as {

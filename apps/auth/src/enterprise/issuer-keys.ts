@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { CLIENT_KEY_POLICY } from '../oidc/client-keys.js';
 import { issuerFetch, type OutboundFetch } from '../oidc/outbound-fetch.js';
@@ -39,11 +39,14 @@ export function issuerKeys({
     if (response.status !== 200) throw new Error(`its OpenID configuration answered ${response.status}`);
     const config = OpenIdConfiguration.parse(await response.json());
     if (config.issuer !== issuer) throw new Error('its OpenID configuration names another issuer');
-    return createRemoteJWKSet(new URL(config.jwks_uri), {
+    const remote = createRemoteJWKSet(new URL(config.jwks_uri), {
       cacheMaxAge: policy.maxAgeSeconds * 1000,
+      // jose counts this from any fetch, so a key rotated to just after one would wait for it;
+      // refetchOnUnknownKid counts from the last fetch an unknown `kid` caused.
       cooldownDuration: policy.refetchCooldownSeconds * 1000,
       [customFetch]: (input, init) => fetchOut(input, init),
     });
+    return refetchOnUnknownKid(remote, policy.refetchCooldownSeconds * 1000);
   };
 
   return {
@@ -55,5 +58,26 @@ export function issuerKeys({
       known.set(issuer, { keys, until: now + policy.maxAgeSeconds * 1000 });
       return keys;
     },
+  };
+}
+
+/**
+ * Verifies with the keys held, and when the token names a key they lack, fetches them again at
+ * once, at most once per `cooldownMs`, so made-up `kid`s cannot turn us into a fetch loop.
+ */
+function refetchOnUnknownKid(
+  remote: ReturnType<typeof createRemoteJWKSet>,
+  cooldownMs: number,
+): JWTVerifyGetKey {
+  let lastForced = Number.NEGATIVE_INFINITY;
+  return async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey) || Date.now() < lastForced + cooldownMs) throw error;
+      lastForced = Date.now();
+      await remote.reload();
+      return remote(header, token);
+    }
   };
 }

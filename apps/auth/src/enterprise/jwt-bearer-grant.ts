@@ -97,7 +97,8 @@ function grantableScopes(
  */
 async function spendJti(provider: Provider, issuer: string, jti: string, exp: number): Promise<boolean> {
   try {
-    return await provider.ReplayDetection.unique(issuer, jti, exp);
+    // Its own namespace: a client assertion's `iss` is a client id, which may be any URL.
+    return await provider.ReplayDetection.unique(`id-jag ${issuer}`, jti, exp);
   } catch (error) {
     if (error instanceof errors.InvalidClientAuth) return false;
     throw error;

@@ -42,7 +42,7 @@ export class FakeEnterpriseIdp {
   private server?: Server;
   private key?: PrivateKey;
   private foreign?: PrivateKey;
-  private readonly kid = `kid-${randomUUID()}`;
+  private kid = `kid-${randomUUID()}`;
   private jwks: unknown;
 
   async start(): Promise<this> {
@@ -54,6 +54,14 @@ export class FakeEnterpriseIdp {
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
     return this;
+  }
+
+  /** A new signing key under a new `kid`, the only one published from now on. */
+  async rotateKey(): Promise<void> {
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    this.key = privateKey;
+    this.kid = `kid-${randomUUID()}`;
+    this.jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: this.kid, alg: 'RS256', use: 'sig' }] };
   }
 
   close(): Promise<void> {
