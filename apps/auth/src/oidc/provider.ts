@@ -1,4 +1,4 @@
-import type { LivePolicies } from '@enclavia/access';
+import type { LivePolicies, LivePolicy } from '@enclavia/access';
 import { ACCESS_TOKEN_ALG, CLAIMS, DEFAULT_SCOPES, resourceAliases, SCOPES } from '@enclavia/contract';
 import { createOidcAdapterFactory, type Database } from '@enclavia/db';
 import {
@@ -7,9 +7,12 @@ import {
   interactionPolicy,
   type KoaContextWithOIDC,
   Provider,
+  type ResourceServer,
 } from 'oidc-provider';
 import { grantIdentities, usersById } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
+import { issuerKeys } from '../enterprise/issuer-keys.js';
+import { acceptEnterpriseGrants } from '../enterprise/jwt-bearer-grant.js';
 import { renderErrorPage, showAuthorizationErrorsUntilGranted } from './authorization-errors.js';
 import { cliClientMetadata } from './cli-client.js';
 import { CLIENT_AUTHENTICATION } from './client-auth.js';
@@ -47,6 +50,13 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
   const identities = grantIdentities(db);
   const findUser = usersById(db);
   const grantPolicy = grantPolicies(identities, policies, config.ttl);
+  const mcpResourceServer = (policy: LivePolicy | undefined): ResourceServer => ({
+    scope: grantPolicy.resourceScopes(policy).join(' '),
+    audience: config.mcpResource,
+    accessTokenTTL: grantPolicy.accessTokenTtl(policy),
+    accessTokenFormat: 'jwt',
+    jwt: { sign: { alg: ACCESS_TOKEN_ALG } },
+  });
 
   const configuration: Configuration = {
     adapter: createOidcAdapterFactory(db, {
@@ -115,14 +125,7 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
         getResourceServerInfo: async (ctx, indicator) => {
           if (!aliases.has(indicator)) throw new errors.InvalidTarget(`unknown resource: ${indicator}`);
           const grantId = ctx.oidc.entities.Grant?.jti;
-          const policy = grantId ? await grantPolicy.policyOf(grantId) : undefined;
-          return {
-            scope: grantPolicy.resourceScopes(policy).join(' '),
-            audience: config.mcpResource,
-            accessTokenTTL: grantPolicy.accessTokenTtl(policy),
-            accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: ACCESS_TOKEN_ALG } },
-          };
+          return mcpResourceServer(grantId ? await grantPolicy.policyOf(grantId) : undefined);
         },
       },
     },
@@ -166,6 +169,15 @@ export function createProvider({ config, db, keys, policies, fetch }: ProviderDe
   if (typeof config.trustProxy === 'number') provider.maxIpsCount = config.trustProxy;
   matchRedirectUrisExactly(provider);
   keepClientKeys(provider);
+  acceptEnterpriseGrants(provider, {
+    db,
+    keys: issuerKeys({ production: config.nodeEnv === 'production', fetch }),
+    production: config.nodeEnv === 'production',
+    issuer: config.issuer,
+    mcpResource: config.mcpResource,
+    resources: aliases,
+    resourceServerInfo: mcpResourceServer,
+  });
   provider.use(refuseControlCharactersInProvider);
   rememberDocumentFailures(provider, { seconds: config.cimdCache.failureSeconds });
   provider.use(defaultScopes);
