@@ -83,7 +83,10 @@ export async function signInWithEmail(db: Database, email: string): Promise<User
  * with the same verified email (one person, two providers), or creates that user. Providers only
  * hand us verified emails (see upstream/), so an unverified one never reaches an account.
  */
-export async function signInWithIdentity(db: Database, identity: UpstreamIdentity): Promise<User> {
+export async function signInWithIdentity(
+  db: Database,
+  identity: Pick<UpstreamIdentity, 'subject' | 'email'> & { provider: string },
+): Promise<User> {
   const email = normalizeEmail(identity.email);
   return db.transaction(async (tx) => {
     const match = and(eq(identities.provider, identity.provider), eq(identities.subject, identity.subject));

@@ -14,6 +14,7 @@ import { interactionRoutes } from './interaction/routes.js';
 import { loginRoutes } from './login/routes.js';
 import { limitFailedSignIns } from './login/sign-in-limit.js';
 import { createAuthMetrics } from './metrics.js';
+import { serveCliClientMetadata } from './oidc/cli-client.js';
 import { scheduleClientReaping } from './oidc/client-reaper.js';
 import { loadServerKeys } from './oidc/keys.js';
 import { mountProvider } from './oidc/mount.js';
@@ -85,6 +86,7 @@ export async function buildAuthApp({
   await app.register(apiRoutes, { config, db, tokenCreation });
   await app.register(instanceAdminRoutes, { config, db });
   app.get('/healthz', async () => ({ status: 'ok', version: VERSION }));
+  serveCliClientMetadata(app, config.issuer);
   scheduleClientReaping(app, db, config.clientReaping);
   scheduleExpiredRowSweep(app, db, { ...config.housekeeping, accessTokenTtl: config.ttl.accessToken });
   trackGrantUse(provider, db, app.log);

@@ -13,6 +13,7 @@ import { startTokenVerification } from './auth/token-verification.js';
 import type { McpConfig } from './config.js';
 import { startDriver } from './driver.js';
 import { createMcpMetrics } from './metrics.js';
+import { refuseMalformedInput } from './routes/input-refusal.js';
 import { issuerFallbackRoutes } from './routes/issuer-fallbacks.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { protectedResourceRoutes } from './routes/protected-resource.js';
@@ -62,7 +63,7 @@ export async function buildMcpApp({
   app.addHook('onClose', () => driver.close());
   const resourceMetadata = protectedResourceMetadataUrl(config.resource);
 
-  refuseControlCharacters(app);
+  refuseControlCharacters(app, { refuse: refuseMalformedInput });
   logRefusedTokens(app);
   app.get('/healthz', async () => ({ status: 'ok', version: VERSION }));
   await app.register(protectedResourceRoutes, { config });
@@ -73,6 +74,7 @@ export async function buildMcpApp({
     enclaveQuota: config.enclaveQuota,
     enclaveCreateLimit: config.enclaveCreateLimit,
     allowedOrigins: new Set([new URL(config.resource).origin, ...config.allowedOrigins]),
+    allowedHosts: new Set(config.allowedHosts),
     path: new URL(config.resource).pathname,
     resourceMetadata,
     verify: tokens.verify,

@@ -63,7 +63,7 @@ const schema = z.object({
   ENCLAVE_BUILD_MS: milliseconds.default(5000),
   ENCLAVE_STOP_MS: milliseconds.default(2000),
   ENCLAVE_POLL_MS: milliseconds.default(500),
-  /** The bearer token of `enclavia-mcp --transport stdio`: an access token or personal access token. */
+  /** The bearer token of `enclavia-mcp-server --transport stdio`: an access token or personal access token. */
   ENCLAVIA_TOKEN: z.string().optional(),
   /** Browser origins allowed to call the MCP endpoint, comma-separated; MCP Inspector's by default. */
   MCP_ALLOWED_ORIGINS: z
@@ -76,6 +76,21 @@ const schema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.url().transform((u) => new URL(u).origin))),
+  /**
+   * Host names, besides the public URL's and loopback, that requests to `/mcp` may name (Host or a
+   * trusted proxy's X-Forwarded-Host), comma-separated: e.g. the name a proxy uses when it does not
+   * pass the client's Host on. Any other name gets 403 (DNS rebinding).
+   */
+  MCP_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+$/, 'a host name, without scheme or port'))),
 });
 
 export interface McpConfig {
@@ -90,6 +105,8 @@ export interface McpConfig {
   port: number;
   trustProxy: TrustProxy;
   allowedOrigins: string[];
+  /** Host names `/mcp` answers to: the public URL's and MCP_ALLOWED_HOSTS (loopback always). */
+  allowedHosts: string[];
   revocationResyncSeconds: number;
   patNegativeCacheSeconds: number;
   enclaveDriver: 'local' | 'none';
@@ -118,6 +135,7 @@ export function loadMcpConfig(env: Env = process.env): McpConfig {
     port: e.MCP_PORT,
     trustProxy: e.MCP_TRUST_PROXY,
     allowedOrigins: e.MCP_ALLOWED_ORIGINS,
+    allowedHosts: [new URL(canonicalResource(urls.mcp)).hostname, ...e.MCP_ALLOWED_HOSTS],
     revocationResyncSeconds: e.REVOCATION_RESYNC_SECONDS,
     patNegativeCacheSeconds: e.PAT_NEGATIVE_CACHE_SECONDS,
     enclaveDriver: e.ENCLAVE_DRIVER,

@@ -12,7 +12,7 @@ import { loadMcpConfig, type McpConfig, mcpListener } from './config.js';
 import { runStdio, StdioStartError } from './stdio.js';
 
 /**
- * `enclavia-mcp [--transport http|stdio] [--version]`: the MCP server as a process of its own (see
+ * `enclavia-mcp-server [--transport http|stdio] [--version]`: the MCP server as a process of its own (see
  * apps/standalone for both services in one).
  */
 async function main() {
@@ -58,7 +58,7 @@ async function startStdio(config: McpConfig) {
   } catch (error) {
     if (!(error instanceof StdioStartError)) throw error;
     // One line on stderr, nothing on stdout: the host sees why before any protocol traffic.
-    process.stderr.write(`enclavia-mcp: ${error.message}\n`);
+    process.stderr.write(`enclavia-mcp-server: ${error.message}\n`);
     process.exit(error.exitCode);
   }
 }

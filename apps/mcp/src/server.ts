@@ -12,6 +12,7 @@ import { reportToolCall } from './tools/tool-call-events.js';
 const validator = new AjvJsonSchemaValidator();
 
 export const SERVER_INFO = { name: 'enclavia', title: 'Enclavia', version: VERSION };
+export const INSTRUCTIONS = 'Manage Enclavia enclaves in the connected workspace. Start with enclave_list.';
 
 /**
  * A server for one request, holding only the tools the token's scopes allow, so `tools/list`
@@ -20,7 +21,7 @@ export const SERVER_INFO = { name: 'enclavia', title: 'Enclavia', version: VERSI
 export function createMcpServer(ctx: ToolContext): McpServer {
   const server = new McpServer(SERVER_INFO, {
     jsonSchemaValidator: validator,
-    instructions: 'Manage Enclavia enclaves in the connected workspace. Start with enclave_list.',
+    instructions: INSTRUCTIONS,
   });
   for (const tool of toolsAllowed(ctx.auth.scopes)) {
     server.registerTool(
@@ -61,7 +62,7 @@ export async function runTool(
     if (error instanceof InvalidTokenError) {
       return toolError(
         `ENCLAVIA_TOKEN is no longer accepted: ${error.message}.`,
-        'Set a new token and restart enclavia-mcp.',
+        'Set a new token and restart enclavia-mcp-server.',
       );
     }
     throw error;

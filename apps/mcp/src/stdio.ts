@@ -25,7 +25,7 @@ export class StdioStartError extends Error {
 }
 
 /**
- * `enclavia-mcp --transport stdio`: the same tools and checks as over HTTP, for one token
+ * `enclavia-mcp-server --transport stdio`: the same tools and checks as over HTTP, for one token
  * (`ENCLAVIA_TOKEN`), on this process's stdin and stdout. The token is verified against the
  * issuer's keys in the database before the first message, and again before every tool call.
  */
@@ -39,7 +39,7 @@ export async function runStdio(config: McpConfig): Promise<{ close(): Promise<vo
   }
   const database = await openDatabase({
     ...config.database,
-    purpose: 'enclavia-mcp --transport stdio',
+    purpose: 'enclavia-mcp-server --transport stdio',
   }).catch((error) => {
     // Another process holds the embedded database: the host hears who, in one line.
     if (error instanceof DatabaseInUseError || error instanceof DataDirLockError) {

@@ -35,4 +35,17 @@ describe('MCP server configuration', () => {
     expect(() => loadMcpConfig({ ENCLAVE_QUOTA_PER_WORKSPACE: '-1' })).toThrow(/ENCLAVE_QUOTA_PER_WORKSPACE/);
     expect(() => loadMcpConfig({ PAT_NEGATIVE_CACHE_SECONDS: '3600' })).toThrow(/PAT_NEGATIVE_CACHE_SECONDS/);
   });
+
+  it("answers on /mcp to the public URL's host and MCP_ALLOWED_HOSTS, and refuses a URL there", () => {
+    expect(
+      loadMcpConfig({
+        MCP_PUBLIC_URL: 'https://MCP.example.com/mcp',
+        MCP_ALLOWED_HOSTS: 'mcp-internal, Proxy.local',
+      }).allowedHosts,
+    ).toEqual(['mcp.example.com', 'mcp-internal', 'proxy.local']);
+    expect(loadMcpConfig({}).allowedHosts).toEqual(['localhost']);
+    expect(() => loadMcpConfig({ MCP_ALLOWED_HOSTS: 'https://mcp.example.com' })).toThrow(
+      /MCP_ALLOWED_HOSTS/,
+    );
+  });
 });

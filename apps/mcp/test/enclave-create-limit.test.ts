@@ -80,3 +80,49 @@ describe.each([
     await client.close();
   });
 });
+
+describe('enclave_create over HTTP, in MCP 2026-07-28 (stateless, _meta per request)', () => {
+  it('answers 429 with Retry-After past the limit, with the request id, as the SDK era does', async () => {
+    const url = await bed.serve();
+    const create = (i: number) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2026-07-28',
+          'mcp-method': 'tools/call',
+          'mcp-name': 'enclave_create',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: `create-${i}`,
+          method: 'tools/call',
+          params: {
+            name: 'enclave_create',
+            arguments: { image: `ghcr.io/acme/modern:${i}` },
+            _meta: {
+              'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+              'io.modelcontextprotocol/clientCapabilities': {},
+            },
+          },
+        }),
+      });
+    for (let i = 0; i < LIMIT; i++) {
+      const created = await create(i);
+      expect(created.status).toBe(200);
+      expect(((await created.json()) as { result: { resultType: string } }).result.resultType).toBe(
+        'complete',
+      );
+    }
+    const refused = await create(LIMIT);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({
+      jsonrpc: '2.0',
+      id: `create-${LIMIT}`,
+      error: { code: -32000, message: expect.stringMatching(/^Too many enclave_create calls/) },
+    });
+  });
+});

@@ -101,8 +101,18 @@ describe('the fast tools/call path answers as the SDK does', () => {
     await sameAnswer([call('enclave_list', {}), call('mcp_whoami', {}, 2)]);
     await sameAnswer({ jsonrpc: '2.0', id: 3, method: 'tools/list' });
     await sameAnswer(call('enclave_list', {}), { headers: { accept: 'application/json' } });
-    await sameAnswer(call('enclave_list', {}), { headers: { 'mcp-protocol-version': '1999-01-01' } });
     await sameAnswer({ jsonrpc: '2.0', id: null, method: 'tools/call', params: { name: 'enclave_list' } });
+  });
+
+  it('for a protocol version neither era speaks: the 2026-07-28 error listing the ones we do', async () => {
+    const unknown = await sameAnswer(call('enclave_list', {}), {
+      headers: { 'mcp-protocol-version': '1999-01-01' },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({
+      code: -32022,
+      data: { supported: expect.arrayContaining(['2026-07-28', '2025-11-25']), requested: '1999-01-01' },
+    });
   });
 });
 

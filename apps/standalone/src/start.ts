@@ -5,6 +5,8 @@ import { buildMcpApp, mcpListener } from '@enclavia/mcp';
 import type { StandaloneConfig } from './config.js';
 
 export interface RunningServices {
+  /** The two Fastify apps, listening; tests read their route tables. */
+  apps: { auth: Awaited<ReturnType<typeof buildAuthApp>>; mcp: Awaited<ReturnType<typeof buildMcpApp>> };
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startServices(
     throw error;
   }
   return {
+    apps: { auth, mcp },
     async close() {
       await mcp.close();
       await auth.close();

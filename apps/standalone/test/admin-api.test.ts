@@ -49,6 +49,9 @@ describe('the admin API', () => {
       access_token_ttl: null,
       refresh_token_ttl: null,
       refresh_tokens_enabled: true,
+      enterprise_idp_issuer: null,
+      enterprise_jit_membership: false,
+      enterprise_email_domain: null,
     });
     const changed = await alice.api('PATCH', `/api/v1/workspaces/${aliceWs}/policy`, {
       scope_ceiling: ['enclaves:read'],

@@ -16,7 +16,7 @@ const dataDir = join(mkdtempSync(join(tmpdir(), 'enclavia-held-')), 'pglite');
 const mcpBin = join(
   dirname(createRequire(import.meta.url).resolve('@enclavia/mcp/package.json')),
   'bin',
-  'enclavia-mcp.mjs',
+  'enclavia-mcp-server.mjs',
 );
 let product: ProductProcess;
 let cli: Record<string, string>;
@@ -50,7 +50,7 @@ it('a second pnpm start on the same data directory exits at once with one line; 
   expect((await session.api('GET', '/api/v1/workspaces')).status).toBe(200);
 });
 
-it('enclavia-mcp --transport stdio on the held directory exits with one line on stderr, nothing on stdout', async () => {
+it('enclavia-mcp-server --transport stdio on the held directory exits with one line on stderr, nothing on stdout', async () => {
   const failure = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
@@ -62,7 +62,7 @@ it('enclavia-mcp --transport stdio on the held directory exits with one line on 
   expect(failure).toEqual({
     code: 1,
     stdout: '',
-    stderr: `enclavia-mcp: ${inUseBy(product.pid, 'pnpm start')}\n`,
+    stderr: `enclavia-mcp-server: ${inUseBy(product.pid, 'pnpm start')}\n`,
   });
 });
 

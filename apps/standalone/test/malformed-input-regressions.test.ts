@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CookieJar } from './support/consent.js';
 import { authorizationRequest } from './support/flow.js';
+import { callToolOverHttp } from './support/mcp-call.js';
 import { registerClient, registration } from './support/register.js';
 import { useStack } from './support/stack.js';
 import { personalWorkspaceAdmin, signInToDashboard } from './support/web-session.js';
@@ -217,5 +218,47 @@ describe('finding 9: malformed input is a 4xx, never a 5xx', () => {
       await admin.session.api('GET', `/api/v1/workspaces/${admin.workspaceId}/policy`)
     ).json()) as { policy: { allowed_redirect_uris: string[] } };
     expect(policy.policy.allowed_redirect_uris).toEqual(['https://a.example/cb', 'https://b.example/cb']);
+  });
+
+  it('a NUL in a tool argument at /mcp is a JSON-RPC Invalid Request naming the argument', async () => {
+    const admin = await personalWorkspaceAdmin(context.stack.issuer, 'nul-mcp@example.com');
+    const created = await admin.session.api('POST', '/api/v1/tokens', {
+      name: 'nul',
+      workspace_id: admin.workspaceId,
+      scopes: ['enclaves:read'],
+      expires_in_days: 7,
+    });
+    const { token } = (await created.json()) as { token: string };
+    const response = await callToolOverHttp(context.stack.mcpUrl, token, 'enclave_status', {
+      id: 'a\u0000b',
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { jsonrpc: string; error: { code: number; message: string } };
+    expect(body.error.code).toBe(-32600);
+    expect(body.error.message).toContain('body.params.arguments.id');
+  });
+
+  it("a body over oidc-provider's 56 KB at /register or /token is a 413 that says so", async () => {
+    const { issuer } = context.stack;
+    const register = await registration(issuer, {
+      client_name: 'x'.repeat(60_000),
+      redirect_uris: [REDIRECT_URI],
+    });
+    expect(register.status).toBe(413);
+    expect(register.body.error_description).toContain('larger than 56 KB');
+    const token = await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=refresh_token&refresh_token=${'x'.repeat(60_000)}`,
+    });
+    expect(token.status).toBe(413);
+  });
+
+  it('a signed-out visit to a page with a huge query is sent to sign in, back to the path alone', async () => {
+    const response = await fetch(new URL(`/dashboard?x=${'%78'.repeat(4000)}`, context.stack.issuer), {
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/login?return_to=%2Fdashboard');
   });
 });

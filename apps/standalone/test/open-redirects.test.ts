@@ -91,14 +91,21 @@ describe('registration refuses redirect URIs that would not match as written', (
   });
 });
 
-/** Every way a `return_to` could leave our origin once a browser reads it. */
-const RETURN_TO_TRICKS = [
+/**
+ * Raw control characters, which a browser drops or rewrites: refused at the edge (400 naming
+ * `return_to`) before any route reads them; ``safeReturnTo` refuses them too (apps/auth/test/return-to.test.ts).
+ */
+const RETURN_TO_CONTROL_TRICKS = [
   ['a tab between the slashes (finding 5)', '/\t/evil.example'],
-  ['an encoded tab between the slashes', '/%09/evil.example'],
   ['a newline between the slashes', '/\n/evil.example'],
   ['CR/LF, a header injection', '/dashboard\r\nSet-Cookie: pwned=1'],
-  ['encoded CR/LF', '/dashboard%0d%0aSet-Cookie:%20pwned=1'],
   ['a NUL', '/\u0000/evil.example'],
+] as const;
+
+/** Every other way a `return_to` could leave our origin once a browser reads it. */
+const RETURN_TO_TRICKS = [
+  ['an encoded tab between the slashes', '/%09/evil.example'],
+  ['encoded CR/LF', '/dashboard%0d%0aSet-Cookie:%20pwned=1'],
   ['a backslash after the slash', '/\\evil.example'],
   ['two backslashes', '\\\\evil.example'],
   ['a slash and a backslash', '/\\/evil.example'],
@@ -172,6 +179,22 @@ describe('return_to after signing in stays on our origin', () => {
   it.each(RETURN_TO_TRICKS)('development login: %s goes to the dashboard', async (_name, returnTo) => {
     expect(await devLogin(env.stack.issuer, returnTo)).toEqual({ status: 303, location: '/dashboard' });
   });
+
+  it.each(RETURN_TO_CONTROL_TRICKS)(
+    'development login: %s is refused, naming return_to',
+    async (_name, returnTo) => {
+      expect(await devLogin(env.stack.issuer, returnTo)).toEqual({ status: 400, location: null });
+    },
+  );
+
+  it.each(RETURN_TO_CONTROL_TRICKS)(
+    'the sign-in page refuses %s, naming return_to',
+    async (_name, returnTo) => {
+      const page = await fetch(new URL(`/login?return_to=${encodeURIComponent(returnTo)}`, env.stack.issuer));
+      expect(page.status).toBe(400);
+      expect(await page.text()).toContain('return_to contains a control character');
+    },
+  );
 
   it.each(RETURN_TO_TRICKS)('the sign-in page does not carry %s', async (_name, returnTo) => {
     const page = await fetch(new URL(`/login?return_to=${encodeURIComponent(returnTo)}`, env.stack.issuer));

@@ -16,7 +16,7 @@ import { signInToDashboard } from './support/web-session.js';
 const bin = join(
   dirname(createRequire(import.meta.url).resolve('@enclavia/mcp/package.json')),
   'bin',
-  'enclavia-mcp.mjs',
+  'enclavia-mcp-server.mjs',
 );
 const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), 'enclavia-stdio-'));
@@ -69,7 +69,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('enclavia-mcp --transport stdio', () => {
+describe('enclavia-mcp-server --transport stdio', () => {
   it('serves the same tools for the token in ENCLAVIA_TOKEN, driven by an SDK client', async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
@@ -152,12 +152,12 @@ describe('enclavia-mcp --transport stdio', () => {
   });
 
   it.each([
-    ['no token', {}, 2, /^enclavia-mcp: ENCLAVIA_TOKEN is not set/],
+    ['no token', {}, 2, /^enclavia-mcp-server: ENCLAVIA_TOKEN is not set/],
     [
       'an invalid token',
       { ENCLAVIA_TOKEN: 'not-a-token' },
       1,
-      /^enclavia-mcp: ENCLAVIA_TOKEN is not accepted: the access token is malformed/,
+      /^enclavia-mcp-server: ENCLAVIA_TOKEN is not accepted: the access token is malformed/,
     ],
   ])(
     'exits non-zero with one clear line on stderr, and nothing on stdout, for %s',

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const bin = join(
   dirname(createRequire(import.meta.url).resolve('@enclavia/mcp/package.json')),
   'bin',
-  'enclavia-mcp.mjs',
+  'enclavia-mcp-server.mjs',
 );
 
 // Two server processes can only share PostgreSQL; CI runs this file in its PostgreSQL pass.

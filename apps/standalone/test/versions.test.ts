@@ -12,7 +12,7 @@ const rootVersion = (JSON.parse(readFileSync(`${REPO}/package.json`, 'utf8')) as
 /** Every binary an operator runs, as they run it from the repository. */
 const BINARIES: Record<string, string[]> = {
   'pnpm start': ['apps/standalone/scripts/start.mjs'],
-  'enclavia-mcp': ['apps/mcp/bin/enclavia-mcp.mjs'],
+  'enclavia-mcp-server': ['apps/mcp/bin/enclavia-mcp-server.mjs'],
   'the authorization server': ['--import', 'tsx', 'apps/auth/src/main.ts'],
 };
 

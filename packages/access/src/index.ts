@@ -10,6 +10,7 @@ export {
   type LivePolicy,
   livePart,
   policyFromRow,
+  policyTrustingIssuer,
   readPolicy,
   type WorkspacePolicy,
 } from './workspace-policy.js';

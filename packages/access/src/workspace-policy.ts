@@ -14,6 +14,12 @@ export interface WorkspacePolicy {
   /** Lifetime of refresh tokens issued here, in seconds; null: the server's. */
   refreshTokenTtl: number | null;
   refreshTokensEnabled: boolean;
+  /** The company identity provider whose ID-JAGs are accepted for this workspace; null: none. */
+  enterpriseIdpIssuer: string | null;
+  /** A user of that issuer whose verified email is new becomes a member at first grant. */
+  enterpriseJitMembership: boolean;
+  /** Only emails of this domain may connect through the issuer; null: any. */
+  enterpriseEmailDomain: string | null;
 }
 
 /** What a new workspace allows. */
@@ -31,6 +37,9 @@ export const DEFAULT_POLICY: Readonly<WorkspacePolicy> = Object.freeze({
   accessTokenTtl: null,
   refreshTokenTtl: null,
   refreshTokensEnabled: true,
+  enterpriseIdpIssuer: null,
+  enterpriseJitMembership: false,
+  enterpriseEmailDomain: null,
 });
 
 /**
@@ -79,7 +88,22 @@ export function policyFromRow(row: typeof workspacePolicies.$inferSelect): Works
     accessTokenTtl: row.accessTokenTtl,
     refreshTokenTtl: row.refreshTokenTtl,
     refreshTokensEnabled: row.refreshTokensEnabled,
+    enterpriseIdpIssuer: row.enterpriseIdpIssuer,
+    enterpriseJitMembership: row.enterpriseJitMembership,
+    enterpriseEmailDomain: row.enterpriseEmailDomain,
   };
+}
+
+/** The workspace that trusts this enterprise issuer, with its policy; undefined when none does. */
+export async function policyTrustingIssuer(
+  db: Executor,
+  issuer: string,
+): Promise<{ workspaceId: string; policy: WorkspacePolicy } | undefined> {
+  const [row] = await db
+    .select()
+    .from(workspacePolicies)
+    .where(eq(workspacePolicies.enterpriseIdpIssuer, issuer));
+  return row && { workspaceId: row.workspaceId, policy: policyFromRow(row) };
 }
 
 export async function readPolicy(db: Executor, workspaceId: string): Promise<WorkspacePolicy> {

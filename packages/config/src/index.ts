@@ -12,6 +12,7 @@ export {
   type ServiceMetrics,
   serveMetrics,
 } from './metrics.js';
+export * from './request-log.js';
 export { printVersionIfAsked, USER_AGENT, VERSION } from './version.js';
 
 import { z } from 'zod';

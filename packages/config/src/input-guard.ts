@@ -24,7 +24,7 @@ export interface ControlCharacterOptions {
 }
 
 /**
- * The name of the first field of `value` (keys included) holding a control character, as
+ * The name of a field of `value` (keys included) holding a control character, as
  * `where.name[0]`, or undefined. Iterative, so a body nested 250,000 levels deep cannot overflow
  * the stack.
  */
@@ -72,7 +72,7 @@ function decodedOrRaw(segment: string): string {
 }
 
 export function controlCharacterMessage(field: string): string {
-  return `${field} contains a control character (such as NUL, tab, CR or LF), which no field accepts.`;
+  return `${field} contains a control character (such as NUL, tab, CR or LF), which this field may not hold.`;
 }
 
 export interface RefuseControlCharactersOptions extends ControlCharacterOptions {

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify';
 import { z } from 'zod';
 import { booleanFlag } from './flags.js';
+import { fastifyLogger } from './request-log.js';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -29,9 +30,11 @@ export function loggingConfig(
   nodeEnv: string,
 ): LoggingConfig {
   const production = nodeEnv === 'production';
+  // Someone at debug or trace is debugging, and wants every request.
+  const debugging = e.LOG_LEVEL === 'debug' || e.LOG_LEVEL === 'trace';
   return {
     level: e.LOG_LEVEL,
-    requests: e.LOG_REQUESTS ?? production,
+    requests: e.LOG_REQUESTS ?? (production || debugging),
     format: e.LOG_FORMAT ?? (production ? 'json' : 'pretty'),
   };
 }
@@ -48,7 +51,8 @@ export function fastifyLogging(
   if (!logging) return { logger: false };
   return {
     logger: {
-      level: logging.level,
+      // Request URLs and messages with their query values redacted (request-log.ts).
+      ...fastifyLogger({ level: logging.level }),
       base: { service },
       ...(logging.format === 'pretty' ? { stream: prettyStream() } : {}),
     },

@@ -9,6 +9,7 @@ export {
   migrationsFolder,
   openDatabase,
 } from './client.js';
+export { sealStoredClientSecrets } from './client-secrets.js';
 export {
   type ControlCommand,
   type ControlRegistry,

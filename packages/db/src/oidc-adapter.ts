@@ -2,6 +2,7 @@ import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from './audit.js';
 import { batched } from './batch.js';
 import type { Database } from './client.js';
+import { clientRowKey, clientSecretSealer } from './client-secrets.js';
 import { lockGrants } from './grant-locks.js';
 import { hashSecret } from './hash.js';
 import { oidcModels } from './schema/index.js';
@@ -61,7 +62,8 @@ const REFRESH_TOKEN = 'RefreshToken';
 /**
  * oidc-provider's storage adapter (the interface of its `example/my_adapter.js`) on our database.
  * Ids are stored hashed and `jti` (which repeats the id) is left out of the stored payload, so the
- * table holds no usable code, token or session cookie. Of two concurrent `consume`s of one id
+ * table holds no usable code, token or session cookie; a client's `client_secret` is stored
+ * encrypted (`client-secrets.ts`). Of two concurrent `consume`s of one id
  * exactly one wins and the other gets `alreadyConsumed()`; except that a refresh token may be used
  * again within `refreshTokenReuseGraceSeconds` of its first use, which both uses win.
  *
@@ -75,6 +77,7 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
   const statements = batchedStatements(db, graceOf);
   // Ids whose `consume` is in flight: a second consumer of the same id loses at once.
   const consuming = new Set<string>();
+  const clientSecrets = clientSecretSealer(db);
 
   return class DrizzleOidcAdapter {
     constructor(readonly model: string) {}
@@ -92,10 +95,12 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
         const { cookie: _cookie, ...kept } = session;
         stored.session = kept;
       }
+      const hashedId = hashSecret(id);
       await statements.upsert({
         model: this.model,
-        id: hashSecret(id),
-        payload: stored,
+        id: hashedId,
+        payload:
+          this.model === 'Client' ? await clientSecrets.seal(stored, key(this.model, hashedId)) : stored,
         // A Grant row carries its own id here, so revoking a grant by id deletes it with its tokens.
         grantId: payload.grantId ?? (this.model === 'Grant' ? id : null),
         uid: payload.uid ?? null,
@@ -105,7 +110,11 @@ export function createOidcAdapterFactory(db: Database, options: OidcAdapterOptio
     }
 
     async find(id: string): Promise<Payload | undefined> {
-      return this.payloadOf(await statements.find(key(this.model, hashSecret(id))), id);
+      const hashedId = hashSecret(id);
+      const payload = this.payloadOf(await statements.find(key(this.model, hashedId)), id);
+      return payload && this.model === 'Client'
+        ? clientSecrets.open(payload, clientRowKey(hashedId))
+        : payload;
     }
 
     async findByUid(uid: string): Promise<Payload | undefined> {

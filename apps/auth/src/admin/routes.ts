@@ -71,6 +71,9 @@ const policyForm = z
     access_token_ttl: lifetime,
     refresh_token_ttl: lifetime,
     refresh_tokens_enabled: z.string().optional(),
+    enterprise_idp_issuer: z.string().optional(),
+    enterprise_jit_membership: z.string().optional(),
+    enterprise_email_domain: z.string().optional(),
   })
   .transform((f) => ({
     mcp_enabled: f.mcp_enabled === 'on',
@@ -81,6 +84,9 @@ const policyForm = z
     access_token_ttl: f.access_token_ttl,
     refresh_token_ttl: f.refresh_token_ttl,
     refresh_tokens_enabled: f.refresh_tokens_enabled === 'on',
+    enterprise_idp_issuer: f.enterprise_idp_issuer ?? '',
+    enterprise_jit_membership: f.enterprise_jit_membership === 'on',
+    enterprise_email_domain: f.enterprise_email_domain ?? '',
   }));
 
 /** What saving the policy did, carried to the page it redirects to. */
@@ -155,6 +161,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
       workspaceId: workspace.id,
       change: change.data,
       server: config.ttl,
+      production: config.nodeEnv === 'production',
     });
     return reply.redirect(
       `/admin/workspaces/${workspace.id}?done=policy&revoked=${effects.revokedApps}&tokens=${effects.revokedTokens}`,

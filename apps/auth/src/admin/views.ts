@@ -109,6 +109,12 @@ ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
   <label for="refresh_token_ttl">Refresh token lifetime</label>
   ${lifetimeSelect('refresh_token_ttl', p.policy.refreshTokenTtl, p.serverLifetimes.refreshToken, REFRESH_TOKEN_PRESETS)}
   <p class="muted">Lifetimes apply to tokens issued after you save. With refresh tokens off, apps sign in again when their access token expires; refresh tokens already issued run until they expire.</p>
+  <label for="enterprise_idp_issuer">Enterprise identity provider (issuer URL)</label>
+  <input id="enterprise_idp_issuer" name="enterprise_idp_issuer" type="url" value="${p.policy.enterpriseIdpIssuer ?? ''}" placeholder="https://example.okta.com">
+  <label><input type="checkbox" name="enterprise_jit_membership" value="on"${p.policy.enterpriseJitMembership ? html` checked` : ''}> Add people it vouches for as members on first connection</label>
+  <label for="enterprise_email_domain">Only emails of this domain (optional)</label>
+  <input id="enterprise_email_domain" name="enterprise_email_domain" value="${p.policy.enterpriseEmailDomain ?? ''}" placeholder="example.com">
+  <p class="muted">Members can then connect apps through your company's identity provider without a consent page (see docs/enterprise.md); this policy still applies. Clearing the issuer stops new connections through it at once.</p>
   <div class="actions"><button class="primary" type="submit" aria-describedby="policy-effects">Save policy</button></div>
   <p class="muted" id="policy-effects">Saving applies at once to what is already connected (${p.connectedApps} app${p.connectedApps === 1 ? '' : 's'} now, and personal access tokens): with MCP integration off they stop working until you turn it on again; a lower scope ceiling narrows what they may do, and raising it gives back only what each person approved; a client ID or redirect URI taken off its list revokes the apps that use it.</p>
 </form>

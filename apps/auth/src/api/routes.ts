@@ -88,6 +88,7 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, { con
       workspaceId: workspace.id,
       change,
       server: config.ttl,
+      production: config.nodeEnv === 'production',
     });
     return {
       workspace,

@@ -11,6 +11,7 @@ export interface AppRow {
   scope: string;
   createdAt: Date;
   lastUsedAt: Date | null;
+  via: string;
 }
 
 export interface TokenRow {
@@ -48,7 +49,7 @@ function appsTable(apps: AppRow[], csrf: Html, withUser: boolean): Html {
 <tbody>${apps.map(
     (
       a,
-    ) => html`<tr><td>${a.clientName ?? a.clientId}<br><code class="muted">${a.clientId}</code></td>${withUser ? html`<td>${a.user}</td>` : ''}<td>${a.workspace}</td><td>${a.scope}</td><td>${when(a.createdAt)}</td><td>${when(a.lastUsedAt)}</td>
+    ) => html`<tr><td>${a.clientName ?? a.clientId}${a.via === 'enterprise_idp' ? html` <span class="muted">(through your company's identity provider)</span>` : ''}<br><code class="muted">${a.clientId}</code></td>${withUser ? html`<td>${a.user}</td>` : ''}<td>${a.workspace}</td><td>${a.scope}</td><td>${when(a.createdAt)}</td><td>${when(a.lastUsedAt)}</td>
 <td><form method="post" action="/dashboard/apps/${a.id}/revoke">${csrf}<button type="submit" aria-label="Revoke ${a.clientName ?? a.clientId}">Revoke</button></form></td></tr>`,
   )}</tbody></table>`;
 }

@@ -1,4 +1,13 @@
-import { and, type Database, lte, oidcModels, revokedGrants, sql, webSessions } from '@enclavia/db';
+import {
+  and,
+  type Database,
+  lte,
+  oidcModels,
+  revokedGrants,
+  sealStoredClientSecrets,
+  sql,
+  webSessions,
+} from '@enclavia/db';
 import type { FastifyInstance } from 'fastify';
 import { endExpiredGrants } from './expired-grants.js';
 import { runPeriodically } from './schedule.js';
@@ -62,5 +71,7 @@ export function scheduleExpiredRowSweep(
     if (ended > 0) app.log.info({ count: ended }, 'ended connected apps whose consent expired');
     const removed = await sweepExpiredRows(db);
     if (Object.values(removed).some((n) => n > 0)) app.log.info(removed, 'removed expired rows');
+    const sealed = await sealStoredClientSecrets(db);
+    if (sealed > 0) app.log.info({ count: sealed }, 'encrypted the secrets of clients registered before');
   });
 }

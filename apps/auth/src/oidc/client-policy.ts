@@ -1,3 +1,4 @@
+import { controlCharacterMessage, fieldWithControlCharacter } from '@enclavia/config';
 import type { ClientMetadata, Configuration, Provider } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { z } from 'zod';
@@ -30,6 +31,9 @@ export const clientMetadataPolicy: NonNullable<Configuration['extraClientMetadat
   validator(_ctx, key, value, metadata) {
     if (key === 'post_logout_redirect_uris') return checkPostLogoutRedirectUris(value, metadata);
     if (key !== 'urn:enclavia:policy') return;
+    // A fetched metadata document passes no request guard; a NUL would fail the database later.
+    const controlled = fieldWithControlCharacter(metadata, 'client metadata');
+    if (controlled) throw new errors.InvalidClientMetadata(controlCharacterMessage(controlled));
     const declared = declaredApplicationType.safeParse(metadata.application_type);
     if (!declared.success) {
       throw new errors.InvalidClientMetadata('application_type must be "native" or "web"');

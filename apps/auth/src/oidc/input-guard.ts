@@ -22,38 +22,38 @@ export async function refuseControlCharactersInProvider(
   ctx: KoaContextWithOIDC,
   next: () => Promise<void>,
 ): Promise<void> {
+  const body = await takeBody(ctx);
+  if (body === TOO_LARGE) {
+    return refuse(ctx, 'invalid_request', `The request body is larger than ${BODY_LIMIT / 1024} KB.`, 413);
+  }
   const field =
     pathWithControlCharacter(ctx.originalUrl) ??
     fieldWithControlCharacter(ctx.query, 'query') ??
-    (await bodyFieldWithControlCharacter(ctx));
+    fieldWithControlCharacter(body, 'body');
   if (field) return refuse(ctx, errorCode(ctx, field), controlCharacterMessage(field));
   await next();
 }
 
+const TOO_LARGE = Symbol('too large');
+
 /**
  * Reads a JSON or form body to check it, then hands the text to oidc-provider, which takes an
- * already-read body from `ctx.request.body` and parses it as it would have.
+ * already-read body from `ctx.request.body` and parses it as it would have (saying so once per
+ * process on stderr: "already parsed request body detected"). The body as parsed, if any.
  */
-async function bodyFieldWithControlCharacter(ctx: KoaContextWithOIDC): Promise<string | undefined> {
+async function takeBody(ctx: KoaContextWithOIDC): Promise<unknown> {
   const type = ctx.is(PARSED_TYPES);
   if (ctx.method !== 'POST' || !type || !ctx.req.readable) return undefined;
-  const text = await readText(ctx);
-  if (text === undefined) return undefined;
-  (ctx.request as { body?: unknown }).body = text;
-  const parsed = type === 'application/json' ? parseJson(text) : { ...parseForm(text) };
-  return fieldWithControlCharacter(parsed, 'body');
-}
-
-/** The body as text, or undefined when too large: oidc-provider then refuses it itself. */
-async function readText(ctx: KoaContextWithOIDC): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req.iterator({ destroyOnReturn: false })) {
     size += (chunk as Buffer).length;
-    if (size > BODY_LIMIT) return undefined;
+    if (size > BODY_LIMIT) return TOO_LARGE;
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks, size).toString('utf8');
+  const text = Buffer.concat(chunks, size).toString('utf8');
+  (ctx.request as { body?: unknown }).body = text;
+  return type === 'application/json' ? parseJson(text) : { ...parseForm(text) };
 }
 
 /** Invalid JSON is oidc-provider's to refuse, with its own message. */
@@ -73,8 +73,8 @@ function errorCode(ctx: KoaContextWithOIDC, field: string): string {
   return field.startsWith('body.redirect_uris') ? 'invalid_redirect_uri' : 'invalid_client_metadata';
 }
 
-function refuse(ctx: KoaContextWithOIDC, error: string, message: string): void {
-  ctx.status = 400;
+function refuse(ctx: KoaContextWithOIDC, error: string, message: string, status = 400): void {
+  ctx.status = status;
   ctx.set('cache-control', 'no-store');
   if (ctx.accepts('json', 'html') === 'html') {
     const page = errorPage('This connection cannot continue', `${error}: ${message}`);

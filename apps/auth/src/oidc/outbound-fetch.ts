@@ -28,3 +28,31 @@ export function guardedFetch(inner: OutboundFetch = (input, init) => fetch(input
     return inner(input, { ...init, headers, redirect: 'manual' });
   };
 }
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * What we fetch from an enterprise identity provider an admin trusts (its OpenID configuration and
+ * JWKS): https only, no redirect, 2.5 s, at most `maxBytes`; outside production also http on a
+ * loopback host, for an IdP run on a developer's machine.
+ */
+export function issuerFetch(
+  inner: OutboundFetch = (input, init) => fetch(input, init),
+  { allowLoopbackHttp, maxBytes }: { allowLoopbackHttp: boolean; maxBytes: number },
+): (input: string | URL, init?: RequestInit) => Promise<Response> {
+  return async (input, init) => {
+    const url = new URL(input);
+    const loopbackHttp = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+    if (url.protocol !== 'https:' && !(allowLoopbackHttp && loopbackHttp)) {
+      throw new TypeError(`only https is fetched, not ${url.protocol}`);
+    }
+    const response = await inner(url.href, {
+      ...init,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(2500),
+    });
+    const body = await response.arrayBuffer();
+    if (body.byteLength > maxBytes) throw new TypeError(`the answer is larger than ${maxBytes} bytes`);
+    return new Response(body, { status: response.status, headers: response.headers });
+  };
+}

@@ -1,4 +1,4 @@
-import type { LivePolicies } from '@enclavia/access';
+import type { LivePolicies, LivePolicy } from '@enclavia/access';
 import { ACCESS_TOKEN_ALG, CLAIMS, DEFAULT_SCOPES, resourceAliases, SCOPES } from '@enclavia/contract';
 import { createOidcAdapterFactory, type Database } from '@enclavia/db';
 import {
@@ -7,10 +7,14 @@ import {
   interactionPolicy,
   type KoaContextWithOIDC,
   Provider,
+  type ResourceServer,
 } from 'oidc-provider';
 import { grantIdentities, usersById } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
+import { issuerKeys } from '../enterprise/issuer-keys.js';
+import { acceptEnterpriseGrants } from '../enterprise/jwt-bearer-grant.js';
 import { renderErrorPage, showAuthorizationErrorsUntilGranted } from './authorization-errors.js';
+import { cliClientMetadata } from './cli-client.js';
 import { CLIENT_AUTHENTICATION } from './client-auth.js';
 import { keepClientKeys } from './client-keys.js';
 import { APPLICATION_TYPE_UNSENT, clientMetadataPolicy, matchRedirectUrisExactly } from './client-policy.js';
@@ -55,6 +59,13 @@ export function createProvider({
   const identities = grantIdentities(db);
   const findUser = usersById(db);
   const grantPolicy = grantPolicies(identities, policies, config.ttl);
+  const mcpResourceServer = (policy: LivePolicy | undefined): ResourceServer => ({
+    scope: grantPolicy.resourceScopes(policy).join(' '),
+    audience: config.mcpResource,
+    accessTokenTTL: grantPolicy.accessTokenTtl(policy),
+    accessTokenFormat: 'jwt',
+    jwt: { sign: { alg: ACCESS_TOKEN_ALG } },
+  });
 
   const configuration: Configuration = {
     adapter: createOidcAdapterFactory(db, {
@@ -67,7 +78,7 @@ export function createProvider({
     jwks: { keys: keys.signing as NonNullable<Configuration['jwks']>['keys'] },
     cookies: { keys: keys.cookie },
     routes: PROVIDER_ROUTES,
-    clients: KNOWN_CIMD_CLIENTS,
+    clients: [...KNOWN_CIMD_CLIENTS, cliClientMetadata(config.issuer)],
     fetch: guardedFetch(fetch),
     fetchResponseBodyLimits: { jwks_uri: CLIENT_JWKS_MAX_BYTES },
     scopes: ['openid', 'offline_access', ...SCOPES],
@@ -124,14 +135,7 @@ export function createProvider({
         getResourceServerInfo: async (ctx, indicator) => {
           if (!aliases.has(indicator)) throw new errors.InvalidTarget(`unknown resource: ${indicator}`);
           const grantId = ctx.oidc.entities.Grant?.jti;
-          const policy = grantId ? await grantPolicy.policyOf(grantId) : undefined;
-          return {
-            scope: grantPolicy.resourceScopes(policy).join(' '),
-            audience: config.mcpResource,
-            accessTokenTTL: grantPolicy.accessTokenTtl(policy),
-            accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: ACCESS_TOKEN_ALG } },
-          };
+          return mcpResourceServer(grantId ? await grantPolicy.policyOf(grantId) : undefined);
         },
       },
     },
@@ -175,6 +179,15 @@ export function createProvider({
   if (typeof config.trustProxy === 'number') provider.maxIpsCount = config.trustProxy;
   matchRedirectUrisExactly(provider);
   keepClientKeys(provider);
+  acceptEnterpriseGrants(provider, {
+    db,
+    keys: issuerKeys({ production: config.nodeEnv === 'production', fetch }),
+    production: config.nodeEnv === 'production',
+    issuer: config.issuer,
+    mcpResource: config.mcpResource,
+    resources: aliases,
+    resourceServerInfo: mcpResourceServer,
+  });
   provider.use(refuseControlCharactersInProvider);
   rememberDocumentFailures(provider, { seconds: config.cimdCache.failureSeconds });
   provider.use(defaultScopes);

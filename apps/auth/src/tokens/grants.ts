@@ -14,6 +14,8 @@ const columns = {
   scope: grants.scope,
   createdAt: grants.createdAt,
   lastUsedAt: grants.lastUsedAt,
+  /** `enterprise_idp`: connected through the workspace's company identity provider, not at consent. */
+  via: grants.via,
 };
 
 /** The apps a user connected, in every workspace, newest first. */

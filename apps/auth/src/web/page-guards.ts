@@ -6,9 +6,21 @@ import { errorPage, sendPage } from './page.js';
 
 /** For pages of signed-in users: anyone else is sent to sign in, and back here after. */
 export function signInFirst(db: Database): preHandlerAsyncHookHandler {
-  return requireUser(db, (request, reply) =>
-    reply.redirect(`/login?return_to=${encodeURIComponent(request.url)}`, 303),
-  );
+  return requireUser(db, (request, reply) => reply.redirect(signInUrl(request.url), 303));
+}
+
+/** The upstream sign-in carries at most this much of where to come back to (`login/routes.ts`). */
+const RETURN_TO_MAX = 500;
+
+/**
+ * Sign in, then back to `url`; to its path alone when the query is too long to carry (a longer
+ * `return_to` is refused at sign-in, and a huge one would swell the Location header past what
+ * clients read).
+ */
+function signInUrl(url: string): string {
+  const path = url.split('?', 1)[0]!;
+  const back = url.length <= RETURN_TO_MAX ? url : path.length <= RETURN_TO_MAX ? path : undefined;
+  return back ? `/login?return_to=${encodeURIComponent(back)}` : '/login';
 }
 
 /** Every form post carries the page's CSRF token in its `csrf` field. */

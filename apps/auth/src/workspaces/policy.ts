@@ -40,6 +40,41 @@ const lifetime = (name: string) =>
     .min(60, `${name} must be at least 60 seconds`)
     .nullable();
 
+/**
+ * The issuer URL of the company's OpenID provider, compared exactly with an ID-JAG's `iss`: https,
+ * or http on a loopback host for development (refused in production by `updatePolicy`).
+ */
+const enterpriseIssuer = z
+  .string()
+  .trim()
+  .max(512, 'enterprise_idp_issuer is at most 512 characters')
+  .refine((v) => issuerProblem(v, { production: false }) === undefined, {
+    error: (i) => issuerProblem(String(i.input), { production: false }),
+  });
+
+const emailDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((v) => v.replace(/^@/, ''))
+  .refine((v) => /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(v), {
+    error: (i) => `"${i.input}" is not an email domain such as example.com`,
+  });
+
+/** Why this URL cannot be a trusted issuer, or undefined when it can. */
+export function issuerProblem(value: string, { production }: { production: boolean }): string | undefined {
+  const url = URL.parse(value);
+  if (!url || url.search || url.hash || url.username || url.password)
+    return `"${value}" is not an issuer URL (https, no query or fragment)`;
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && !production && LOOPBACK_HOSTS.has(url.hostname)) return undefined;
+  return production
+    ? `"${value}": an issuer must be https in production`
+    : `"${value}": an issuer must be https (or http on localhost, for development)`;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 /** A change to the policy, as the admin API and the admin page submit it. Absent fields stay. */
 export const policyChange = z
   .object({
@@ -54,6 +89,10 @@ export const policyChange = z
     access_token_ttl: lifetime('access_token_ttl'),
     refresh_token_ttl: lifetime('refresh_token_ttl'),
     refresh_tokens_enabled: z.boolean(),
+    // Empty or null: no enterprise identity provider.
+    enterprise_idp_issuer: z.union([z.literal('').transform(() => null), enterpriseIssuer]).nullable(),
+    enterprise_jit_membership: z.boolean(),
+    enterprise_email_domain: z.union([z.literal('').transform(() => null), emailDomain]).nullable(),
   })
   .partial()
   .strict();
@@ -70,6 +109,9 @@ export function policyJson(p: WorkspacePolicy) {
     access_token_ttl: p.accessTokenTtl,
     refresh_token_ttl: p.refreshTokenTtl,
     refresh_tokens_enabled: p.refreshTokensEnabled,
+    enterprise_idp_issuer: p.enterpriseIdpIssuer,
+    enterprise_jit_membership: p.enterpriseJitMembership,
+    enterprise_email_domain: p.enterpriseEmailDomain,
   };
 }
 
@@ -100,15 +142,27 @@ export async function updatePolicy(
     workspaceId,
     change,
     server,
-  }: { actorUserId: string; workspaceId: string; change: PolicyChange; server: ServerLifetimes },
+    production = false,
+  }: {
+    actorUserId: string;
+    workspaceId: string;
+    change: PolicyChange;
+    server: ServerLifetimes;
+    /** In production an enterprise issuer must be https. */
+    production?: boolean;
+  },
 ): Promise<{ policy: WorkspacePolicy; effects: PolicyEffects }> {
   assertWithinServer(change, server);
+  assertIssuerAllowed(change, production);
   return db.transaction(async (tx) => {
     const before = await readPolicy(tx, workspaceId);
     const after = applyChange(before, change);
     const effects: PolicyEffects = { revokedApps: 0, revokedTokens: 0 };
     const changed = changedFields(before, after);
     if (!changed) return { policy: after, effects };
+    if (after.enterpriseIdpIssuer && after.enterpriseIdpIssuer !== before.enterpriseIdpIssuer) {
+      await assertIssuerUntrusted(tx, after.enterpriseIdpIssuer);
+    }
     await tx
       .insert(workspacePolicies)
       .values({ workspaceId, ...after, updatedAt: sql`now()` })
@@ -144,6 +198,13 @@ function applyChange(before: WorkspacePolicy, change: PolicyChange): WorkspacePo
     refreshTokenTtl:
       change.refresh_token_ttl === undefined ? before.refreshTokenTtl : change.refresh_token_ttl,
     refreshTokensEnabled: change.refresh_tokens_enabled ?? before.refreshTokensEnabled,
+    enterpriseIdpIssuer:
+      change.enterprise_idp_issuer === undefined ? before.enterpriseIdpIssuer : change.enterprise_idp_issuer,
+    enterpriseJitMembership: change.enterprise_jit_membership ?? before.enterpriseJitMembership,
+    enterpriseEmailDomain:
+      change.enterprise_email_domain === undefined
+        ? before.enterpriseEmailDomain
+        : change.enterprise_email_domain,
   };
 }
 
@@ -161,6 +222,33 @@ function assertWithinServer(change: PolicyChange, server: ServerLifetimes): void
       400,
       'invalid_request',
       `refresh_token_ttl can be at most ${server.refreshToken} seconds, the server's own lifetime.`,
+    );
+  }
+}
+
+function assertIssuerAllowed(change: PolicyChange, production: boolean): void {
+  const issuer = change.enterprise_idp_issuer;
+  const problem = issuer ? issuerProblem(issuer, { production }) : undefined;
+  if (problem) throw new WorkspaceError(400, 'invalid_request', problem);
+}
+
+/**
+ * An issuer is trusted by at most one workspace, or an assertion could not say which workspace
+ * it is for. The unique index decides a race; this gives the admin the reason.
+ */
+async function assertIssuerUntrusted(
+  tx: Parameters<Parameters<Database['transaction']>[0]>[0],
+  issuer: string,
+): Promise<void> {
+  const [taken] = await tx
+    .select({ workspaceId: workspacePolicies.workspaceId })
+    .from(workspacePolicies)
+    .where(eq(workspacePolicies.enterpriseIdpIssuer, issuer));
+  if (taken) {
+    throw new WorkspaceError(
+      409,
+      'conflict',
+      `The identity provider ${issuer} is already trusted by another workspace; an issuer can be trusted by one workspace only.`,
     );
   }
 }

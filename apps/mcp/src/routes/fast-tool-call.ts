@@ -30,7 +30,7 @@ export interface ToolCallRequest {
   args: unknown;
 }
 
-interface CompiledTool {
+export interface CompiledTool {
   // biome-ignore lint/suspicious/noExplicitAny: any tool.
   definition: ToolDefinition<any, any>;
   input: AnyObjectSchema;
@@ -48,6 +48,11 @@ const COMPILED = new Map<string, CompiledTool>(
     },
   ]),
 );
+
+/** A tool with its input and output checks built, by name; undefined for a name we do not know. */
+export function compiledTool(name: string): CompiledTool | undefined {
+  return COMPILED.get(name);
+}
 
 /** The tool call this request is, if it is one the fast path serves; otherwise undefined. */
 export function fastToolCall(
@@ -75,7 +80,10 @@ export async function answerToolCall(call: ToolCallRequest, ctx: ToolContext) {
   return { jsonrpc: '2.0' as const, id: call.id, result: await callTool(call, ctx) };
 }
 
-async function callTool({ tool, args }: ToolCallRequest, ctx: ToolContext): Promise<CallToolResult> {
+export async function callTool(
+  { tool, args }: Pick<ToolCallRequest, 'tool' | 'args'>,
+  ctx: ToolContext,
+): Promise<CallToolResult> {
   const { name } = tool.definition;
   try {
     const input = await safeParseAsync(tool.input, args ?? {});

@@ -14,7 +14,10 @@ import {
 } from '../limits/enclave-create-limit.js';
 import { createMcpServer } from '../server.js';
 import { TOOLS } from '../tools/index.js';
+import { servedAsModern } from './era.js';
 import { answerToolCall, fastToolCall } from './fast-tool-call.js';
+import { hostPolicy } from './host-policy.js';
+import { answerModernRequest } from './modern-era.js';
 import { originPolicy } from './origin-policy.js';
 
 export interface McpRouteOptions {
@@ -23,6 +26,8 @@ export interface McpRouteOptions {
   enclaveQuota: number;
   enclaveCreateLimit: EnclaveCreateLimit;
   allowedOrigins: ReadonlySet<string>;
+  /** Host names requests may name besides loopback (host-policy.ts). */
+  allowedHosts: ReadonlySet<string>;
   path: string;
   resourceMetadata: string;
   verify: (token: string) => Promise<VerifiedAuth>;
@@ -39,6 +44,7 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
     enclaveQuota,
     enclaveCreateLimit,
     allowedOrigins,
+    allowedHosts,
     path,
     resourceMetadata,
     verify,
@@ -46,6 +52,7 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
   },
 ) => {
   const takeEnclaveCreate = createEnclaveCreateLimiter(enclaveCreateLimit);
+  app.addHook('onRequest', hostPolicy(allowedHosts));
   app.addHook('onRequest', originPolicy(allowedOrigins));
   app.addHook('preHandler', requireBearer({ verify, resourceMetadata }));
   // Preflights are answered by the origin policy, before authentication.
@@ -81,6 +88,22 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
           error: { code: -32000, message: `${message} ${hint}` },
           id: idOf(request.body),
         });
+    }
+
+    // After authentication, scopes and limits, so both eras share them; before the fast path, which
+    // serves the SDK era only.
+    if (servedAsModern(request.body, request.headers['mcp-protocol-version'])) {
+      const ctx = { db, auth, driver, enclaveQuota };
+      const answer = await answerModernRequest(
+        request.body as Record<string, unknown> | unknown[],
+        request.headers,
+        ctx,
+      );
+      if (!answer.message) return reply.status(answer.status).send();
+      return reply
+        .status(answer.status)
+        .header('content-type', 'application/json')
+        .send(Buffer.from(JSON.stringify(answer.message)));
     }
 
     const call = fastToolCalls ? fastToolCall(request.body, request.headers, auth.scopes) : undefined;

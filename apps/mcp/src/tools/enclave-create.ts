@@ -11,7 +11,7 @@ export const enclaveCreate = defineTool({
   name: 'enclave_create',
   title: 'Create an enclave',
   description:
-    'Creates an enclave in the connected workspace from an OCI image the registry already has (push it with the enclavia CLI first). It starts as "pending", then builds and runs; watch it with enclave_status and enclave_logs.',
+    'Creates an enclave in the connected workspace from an OCI image the registry already has (push it there first, e.g. with docker push). It starts as "pending", then builds and runs; watch it with enclave_status and enclave_logs. On the command line: enclavia enclave create --image <image> --wait.',
   scope: 'enclaves:write',
   inputSchema: {
     image: z

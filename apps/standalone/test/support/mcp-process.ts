@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 const bin = join(
   dirname(createRequire(import.meta.url).resolve('@enclavia/mcp/package.json')),
   'bin',
-  'enclavia-mcp.mjs',
+  'enclavia-mcp-server.mjs',
 );
 
 export interface McpProcess {
@@ -15,7 +15,7 @@ export interface McpProcess {
 }
 
 /**
- * A second MCP server, `enclavia-mcp --transport http` in a process of its own on the same
+ * A second MCP server, `enclavia-mcp-server --transport http` in a process of its own on the same
  * PostgreSQL database, for the same issuer and resource as the in-process one: what a deployment
  * with several replicas runs.
  */

@@ -34,6 +34,8 @@ export interface ProductOptions {
   core?: number;
   /** Ephemeral unless given, e.g. to start again where the last process ran. */
   ports?: { auth: number; mcp: number };
+  /** How much of the end of stdout and of stderr is kept; 20,000 characters unless given. */
+  outputLimit?: number;
 }
 
 /** The product's process as spawned, whether or not it comes up. */
@@ -56,6 +58,7 @@ export async function spawnProduct({
   env = {},
   core,
   ports,
+  outputLimit = 20_000,
 }: ProductOptions): Promise<SpawnedProduct> {
   const { auth, mcp } = ports ?? { auth: await freePort(), mcp: await freePort() };
   const issuer = `http://127.0.0.1:${auth}`;
@@ -76,10 +79,10 @@ export async function spawnProduct({
   const child = spawn(command!, args, { cwd: REPO, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { stdout: '', stderr: '' };
   child.stdout!.on('data', (chunk: Buffer) => {
-    output.stdout = (output.stdout + chunk.toString()).slice(-20_000);
+    output.stdout = (output.stdout + chunk.toString()).slice(-outputLimit);
   });
   child.stderr!.on('data', (chunk: Buffer) => {
-    output.stderr = (output.stderr + chunk.toString()).slice(-20_000);
+    output.stderr = (output.stderr + chunk.toString()).slice(-outputLimit);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {

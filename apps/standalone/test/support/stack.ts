@@ -4,13 +4,14 @@ import type { DatabaseHandle } from '@enclavia/db';
 import { createTestDatabase, type TestDatabase } from '@enclavia/db/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { loadStandaloneConfig, type StandaloneConfig } from '../../src/config.js';
-import { startServices } from '../../src/start.js';
+import { type RunningServices, startServices } from '../../src/start.js';
 
 export interface Stack {
   issuer: string;
   mcpUrl: string;
   ports: { auth: number; mcp: number };
   config: StandaloneConfig;
+  apps: RunningServices['apps'];
   close(): Promise<void>;
 }
 
@@ -43,6 +44,7 @@ export async function startStack(
     mcpUrl: config.mcp.resource,
     ports: { auth, mcp },
     config,
+    apps: services.apps,
     close: services.close,
   };
 }

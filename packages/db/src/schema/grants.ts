@@ -25,6 +25,11 @@ export const grants = pgTable(
      * can revoke the grant. Null for grants made before it was recorded.
      */
     redirectUri: text('redirect_uri'),
+    /**
+     * How the grant was made: `consent` (a person approved it in the browser) or `enterprise_idp`
+     * (an ID-JAG from the workspace's trusted company identity provider, no browser).
+     */
+    via: text('via').notNull().default('consent'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     /** When the grant last issued an access token (code exchange or refresh), not per MCP request. */
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),

@@ -8,6 +8,7 @@ import {
   serial,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { users, workspaceRole, workspaces } from './identity.js';
@@ -29,23 +30,37 @@ export const invitations = pgTable(
 );
 
 /** What a workspace's admins allow MCP clients to do there. One row per workspace. */
-export const workspacePolicies = pgTable('workspace_policies', {
-  workspaceId: uuid('workspace_id')
-    .primaryKey()
-    .references(() => workspaces.id, { onDelete: 'cascade' }),
-  mcpEnabled: boolean('mcp_enabled').notNull(),
-  allowedRedirectUris: jsonb('allowed_redirect_uris').$type<string[]>().notNull(),
-  /** Empty means any client. */
-  allowedClientIds: jsonb('allowed_client_ids').$type<string[]>().notNull(),
-  scopeCeiling: jsonb('scope_ceiling').$type<string[]>().notNull(),
-  personalAccessTokensEnabled: boolean('personal_access_tokens_enabled').notNull().default(true),
-  /** Lifetimes of tokens issued in this workspace, in seconds; null: the server's. Never above the server's. */
-  accessTokenTtl: integer('access_token_ttl'),
-  refreshTokenTtl: integer('refresh_token_ttl'),
-  /** Off: connections get no refresh token and sign in again when their access token expires. */
-  refreshTokensEnabled: boolean('refresh_tokens_enabled').notNull().default(true),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const workspacePolicies = pgTable(
+  'workspace_policies',
+  {
+    workspaceId: uuid('workspace_id')
+      .primaryKey()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    mcpEnabled: boolean('mcp_enabled').notNull(),
+    allowedRedirectUris: jsonb('allowed_redirect_uris').$type<string[]>().notNull(),
+    /** Empty means any client. */
+    allowedClientIds: jsonb('allowed_client_ids').$type<string[]>().notNull(),
+    scopeCeiling: jsonb('scope_ceiling').$type<string[]>().notNull(),
+    personalAccessTokensEnabled: boolean('personal_access_tokens_enabled').notNull().default(true),
+    /** Lifetimes of tokens issued in this workspace, in seconds; null: the server's. Never above the server's. */
+    accessTokenTtl: integer('access_token_ttl'),
+    refreshTokenTtl: integer('refresh_token_ttl'),
+    /** Off: connections get no refresh token and sign in again when their access token expires. */
+    refreshTokensEnabled: boolean('refresh_tokens_enabled').notNull().default(true),
+    /**
+     * The issuer URL of the company's OpenID provider whose ID-JAGs this workspace accepts at the
+     * token endpoint (enterprise-managed authorization); null: none. An issuer is trusted by at most
+     * one workspace, or an assertion could not say which workspace it is for.
+     */
+    enterpriseIdpIssuer: text('enterprise_idp_issuer'),
+    /** On: a user of the issuer whose verified email is new here becomes a member at first grant. */
+    enterpriseJitMembership: boolean('enterprise_jit_membership').notNull().default(false),
+    /** Set: only emails of this domain (lowercased, no `@`) may be connected through the issuer. */
+    enterpriseEmailDomain: text('enterprise_email_domain'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('workspace_policies_enterprise_idp_issuer_key').on(t.enterpriseIdpIssuer)],
+);
 
 /** Who changed what, when, from what to what. Written in the same transaction as the change. */
 export const auditEvents = pgTable(
