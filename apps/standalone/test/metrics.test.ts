@@ -33,9 +33,11 @@ describe('metrics', () => {
     expect(config.mcp.metrics).toEqual({});
   });
 
-  it('need the bearer token, on the service port and on their own listener', async () => {
-    const mcpPort = `http://127.0.0.1:${stack.ports.mcp}/metrics`;
-    for (const url of [listeners.auth, listeners.mcp, `${stack.issuer}/metrics`, mcpPort]) {
+  it('are served on their own listener only, and need the bearer token there', async () => {
+    for (const url of [`${stack.issuer}/metrics`, `http://127.0.0.1:${stack.ports.mcp}/metrics`]) {
+      expect((await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+    }
+    for (const url of [listeners.auth, listeners.mcp]) {
       expect((await fetch(url)).status).toBe(401);
       expect((await fetch(url, { headers: { authorization: `Bearer ${TOKEN}x` } })).status).toBe(401);
       expect((await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);

@@ -11,7 +11,10 @@ export const metricsToken = z.string().min(24, 'METRICS_TOKEN must be at least 2
 export interface MetricsConfig {
   /** A listener of its own for `/metrics`, on the service's host; unset: none. */
   port?: number;
-  /** Required as `Authorization: Bearer …` wherever `/metrics` is served; with it, the service's own port serves it too. */
+  /**
+   * Required as `Authorization: Bearer …` wherever `/metrics` is served; with it and no `port`,
+   * the service's own port serves it.
+   */
   token?: string;
 }
 
@@ -59,8 +62,8 @@ export function countRequests(
 
 /**
  * Serves the registry at `/metrics`: on a listener of its own when `port` is set (bound to the
- * service's host, so not public unless that host is), and on the service's port when `token` is
- * set; wherever it is served a set token is required. Neither set: not served.
+ * service's host; the service's public port then does not serve it), else on the service's port
+ * when `token` is set. Wherever it is served a set token is required. Neither set: not served.
  */
 export async function serveMetrics(
   app: FastifyInstance,
@@ -69,7 +72,7 @@ export async function serveMetrics(
 ): Promise<void> {
   const allowed = (authorization: string | undefined) =>
     config.token === undefined || bearerMatches(authorization, config.token);
-  if (config.token !== undefined) {
+  if (config.token !== undefined && config.port === undefined) {
     app.get('/metrics', async (request, reply) => {
       if (!allowed(request.headers.authorization)) {
         return reply.status(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
