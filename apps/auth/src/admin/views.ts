@@ -1,6 +1,7 @@
 import { SCOPE_DESCRIPTIONS, SCOPES } from '@enclavia/contract';
 import { type Html, html } from '../web/html.js';
 import { errorPage, type RenderedPage, renderPage } from '../web/page.js';
+import { stackedTable } from '../web/table.js';
 import type { WorkspacePolicy } from '../workspaces/index.js';
 
 interface Workspace {
@@ -75,11 +76,18 @@ export interface SettingsView {
   error?: string;
 }
 
+interface MemberRow {
+  userId: string;
+  email: string;
+  role: string;
+  invited: boolean;
+}
+
 export function settingsPage(p: SettingsView): RenderedPage {
   const csrf = html`<input type="hidden" name="csrf" value="${p.csrf}">`;
   const base = `/admin/workspaces/${p.workspace.id}`;
-  const roleSelect = (current: string) =>
-    html`<select name="role" aria-label="Role">${['member', 'admin'].map(
+  const roleSelect = (current: string, email: string) =>
+    html`<select name="role" aria-label="Role of ${email}">${['member', 'admin'].map(
       (r) => html`<option value="${r}"${r === current ? html` selected` : ''}>${r}</option>`,
     )}</select>`;
   const body = html`<p class="muted">${p.workspace.name}</p>
@@ -113,20 +121,33 @@ ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
   <p class="muted" id="policy-effects">Saving applies at once to what is already connected (${p.connectedApps} app${p.connectedApps === 1 ? '' : 's'} now, and personal access tokens): with MCP integration off they stop working until you turn it on again; a lower scope ceiling narrows what they may do, and raising it gives back only what each person approved; a client ID or redirect URI taken off its list revokes the apps that use it.</p>
 </form>
 <h2>Members</h2>
-<table>
-<thead><tr><th>Email</th><th>Role</th><th></th></tr></thead>
-<tbody>
-${p.members.map(
-  (m) => html`<tr><td>${m.email}</td>
-<td><form method="post" action="${base}/members/${m.userId}/role">${csrf}${roleSelect(m.role)} <button type="submit">Change role</button></form></td>
-<td><form method="post" action="${base}/members/${m.userId}/remove">${csrf}<button type="submit">Remove ${m.email}</button></form></td></tr>`,
+${stackedTable<MemberRow>(
+  [
+    {
+      label: 'Email',
+      cell: (r) => (r.invited ? html`${r.email} <span class="muted">(invited)</span>` : r.email),
+    },
+    {
+      label: 'Role',
+      cell: (r) =>
+        r.invited
+          ? r.role
+          : html`<form method="post" action="${base}/members/${r.userId}/role">${csrf}${roleSelect(r.role, r.email)} <button type="submit">Change role</button></form>`,
+    },
+    {
+      label: 'Action',
+      hidden: true,
+      cell: (r) =>
+        r.invited
+          ? html`<form method="post" action="${base}/invitations/cancel">${csrf}<input type="hidden" name="email" value="${r.email}"><button type="submit">Cancel invitation for ${r.email}</button></form>`
+          : html`<form method="post" action="${base}/members/${r.userId}/remove">${csrf}<button type="submit">Remove ${r.email}</button></form>`,
+    },
+  ],
+  [
+    ...p.members.map((m) => ({ ...m, invited: false })),
+    ...p.invitations.map((i) => ({ ...i, userId: '', invited: true })),
+  ],
 )}
-${p.invitations.map(
-  (i) => html`<tr><td>${i.email} <span class="muted">(invited)</span></td><td>${i.role}</td>
-<td><form method="post" action="${base}/invitations/cancel">${csrf}<input type="hidden" name="email" value="${i.email}"><button type="submit">Cancel invitation for ${i.email}</button></form></td></tr>`,
-)}
-</tbody>
-</table>
 <h2>Invite a member</h2>
 <form method="post" action="${base}/members">
   ${csrf}
@@ -160,28 +181,38 @@ function lifetimeSelect(name: string, current: number | null, server: number, pr
   )}</select>`;
 }
 
+interface AuditEvent {
+  at: Date;
+  actor: string | null;
+  actorClientId: string | null;
+  action: string;
+  target: string | null;
+  before: unknown;
+  after: unknown;
+}
+
 export function auditPage(p: {
   email: string;
   csrf: string;
   workspace: Workspace;
-  events: Array<{
-    at: Date;
-    actor: string | null;
-    actorClientId: string | null;
-    action: string;
-    target: string | null;
-    before: unknown;
-    after: unknown;
-  }>;
+  events: AuditEvent[];
 }): RenderedPage {
   const json = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));
   const body = html`<p class="muted">${p.workspace.name}</p>
-<table>
-<thead><tr><th>When</th><th>Who</th><th>What</th><th>Target</th><th>Before</th><th>After</th></tr></thead>
-<tbody>${p.events.map(
-    (e) =>
-      html`<tr><td>${e.at.toISOString()}</td><td>${e.actor ?? ''}${e.actorClientId ? html` <span class="muted">via ${e.actorClientId}</span>` : ''}</td><td>${e.action}</td><td>${e.target ?? ''}</td><td><code>${json(e.before)}</code></td><td><code>${json(e.after)}</code></td></tr>`,
-  )}</tbody>
-</table>`;
+${stackedTable<AuditEvent>(
+  [
+    { label: 'When', cell: (e) => e.at.toISOString() },
+    {
+      label: 'Who',
+      cell: (e) =>
+        html`${e.actor ?? ''}${e.actorClientId ? html` <span class="muted">via ${e.actorClientId}</span>` : ''}`,
+    },
+    { label: 'What', cell: (e) => e.action },
+    { label: 'Target', cell: (e) => e.target ?? '' },
+    { label: 'Before', cell: (e) => html`<code>${json(e.before)}</code>` },
+    { label: 'After', cell: (e) => html`<code>${json(e.after)}</code>` },
+  ],
+  p.events,
+)}`;
   return shell({ title: 'Audit log', email: p.email, csrf: p.csrf, workspace: p.workspace, body });
 }

@@ -1,6 +1,7 @@
 import { SCOPE_DESCRIPTIONS, SCOPES } from '@enclavia/contract';
 import { type Html, html } from '../web/html.js';
 import { type RenderedPage, renderPage } from '../web/page.js';
+import { type Column, stackedTable } from '../web/table.js';
 
 export interface AppRow {
   id: string;
@@ -43,29 +44,51 @@ const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0,
 
 function appsTable(apps: AppRow[], csrf: Html, withUser: boolean): Html {
   if (apps.length === 0) return html`<p class="muted">None.</p>`;
-  return html`<table>
-<thead><tr><th>Client</th>${withUser ? html`<th>User</th>` : ''}<th>Workspace</th><th>Scopes</th><th>Created</th><th>Last used</th><th></th></tr></thead>
-<tbody>${apps.map(
-    (
-      a,
-    ) => html`<tr><td>${a.clientName ?? a.clientId}<br><code class="muted">${a.clientId}</code></td>${withUser ? html`<td>${a.user}</td>` : ''}<td>${a.workspace}</td><td>${a.scope}</td><td>${when(a.createdAt)}</td><td>${when(a.lastUsedAt)}</td>
-<td><form method="post" action="/dashboard/apps/${a.id}/revoke">${csrf}<button type="submit" aria-label="Revoke ${a.clientName ?? a.clientId}">Revoke</button></form></td></tr>`,
-  )}</tbody></table>`;
+  const columns: Column<AppRow>[] = [
+    {
+      label: 'Client',
+      cell: (a) => html`${a.clientName ?? a.clientId}<br><code class="muted">${a.clientId}</code>`,
+    },
+    ...(withUser ? [{ label: 'User', cell: (a: AppRow) => a.user }] : []),
+    { label: 'Workspace', cell: (a) => a.workspace },
+    { label: 'Scopes', cell: (a) => a.scope },
+    { label: 'Created', cell: (a) => when(a.createdAt) },
+    { label: 'Last used', cell: (a) => when(a.lastUsedAt) },
+    {
+      label: 'Action',
+      hidden: true,
+      cell: (a) =>
+        html`<form method="post" action="/dashboard/apps/${a.id}/revoke">${csrf}<button type="submit" aria-label="Revoke ${a.clientName ?? a.clientId}">Revoke</button></form>`,
+    },
+  ];
+  return stackedTable(columns, apps);
+}
+
+function tokensTable(tokens: TokenRow[], csrf: Html): Html {
+  if (tokens.length === 0) return html`<p class="muted">None.</p>`;
+  return stackedTable<TokenRow>(
+    [
+      { label: 'Name', cell: (t) => t.name },
+      { label: 'Token', cell: (t) => html`<code>${t.prefix}…</code>` },
+      { label: 'Workspace', cell: (t) => t.workspace },
+      { label: 'Scopes', cell: (t) => t.scope },
+      { label: 'Created', cell: (t) => when(t.createdAt) },
+      { label: 'Expires', cell: (t) => when(t.expiresAt) },
+      { label: 'Last used', cell: (t) => when(t.lastUsedAt) },
+      {
+        label: 'Action',
+        hidden: true,
+        cell: (t) =>
+          html`<form method="post" action="/dashboard/tokens/${t.id}/revoke">${csrf}<button type="submit" aria-label="Revoke token ${t.name}">Revoke</button></form>`,
+      },
+    ],
+    tokens,
+  );
 }
 
 export function dashboardPage(p: DashboardView): RenderedPage {
   const csrf = html`<input type="hidden" name="csrf" value="${p.csrf}">`;
-  const tokens =
-    p.tokens.length === 0
-      ? html`<p class="muted">None.</p>`
-      : html`<table>
-<thead><tr><th>Name</th><th>Token</th><th>Workspace</th><th>Scopes</th><th>Created</th><th>Expires</th><th>Last used</th><th></th></tr></thead>
-<tbody>${p.tokens.map(
-          (
-            t,
-          ) => html`<tr><td>${t.name}</td><td><code>${t.prefix}…</code></td><td>${t.workspace}</td><td>${t.scope}</td><td>${when(t.createdAt)}</td><td>${when(t.expiresAt)}</td><td>${when(t.lastUsedAt)}</td>
-<td><form method="post" action="/dashboard/tokens/${t.id}/revoke">${csrf}<button type="submit" aria-label="Revoke token ${t.name}">Revoke</button></form></td></tr>`,
-        )}</tbody></table>`;
+  const tokens = tokensTable(p.tokens, csrf);
   return renderPage({
     title: 'Dashboard',
     content: html`<p class="muted">Signed in as ${p.email}
