@@ -93,4 +93,13 @@ it('the admin pages: workspaces, settings, audit log, users', async () => {
 it('a page that is not there', async () => {
   await open('/admin/workspaces/00000000-0000-4000-8000-000000000000');
   await check('admin-not-found');
+  await open('/no/such/page');
+  await check('not-found');
+});
+
+it('first contact: the home page and the MCP URL opened in a browser', async () => {
+  await open('/');
+  await check('home');
+  await page.goto(ctx.stack.mcpUrl);
+  await check('mcp-in-browser');
 });

@@ -12,7 +12,13 @@ export interface RenderedPage {
  * A whole page with its security headers. The CSP allows nothing but our inline style (by nonce)
  * and form posts to ourselves plus, where a form's answer redirects there, the client's origin.
  */
-export function renderPage(options: { title: string; content: Html; formTargets?: string[] }): RenderedPage {
+export function renderPage(options: {
+  title: string;
+  content: Html;
+  formTargets?: string[];
+  /** A page of tables or long text: wider on a desktop. */
+  wide?: boolean;
+}): RenderedPage {
   const nonce = randomBytes(16).toString('base64');
   const formAction = ["'self'", ...(options.formTargets ?? [])].join(' ');
   const body = html`<!doctype html>
@@ -24,7 +30,7 @@ export function renderPage(options: { title: string; content: Html; formTargets?
 <title>${options.title} · Enclavia</title>
 <style nonce="${nonce}">${STYLE}</style>
 </head>
-<body><main>${options.content}</main></body>
+<body><main${options.wide ? html` class="wide"` : ''}>${options.content}</main></body>
 </html>`.value;
   return {
     body,
