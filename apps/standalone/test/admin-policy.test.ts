@@ -198,6 +198,7 @@ describe('workspace policy, set by an admin in the browser', () => {
 
       await admin.goto(`${env.stack.issuer}/admin/workspaces/${aliceWorkspace}`);
       await admin.getByRole('button', { name: 'Remove bob@example.com' }).click();
+      await admin.getByRole('button', { name: 'Yes, remove bob@example.com' }).click();
       await expect.poll(() => admin.locator('main').innerText()).toContain('Member removed');
 
       const next = await fetch(env.stack.mcpUrl, {

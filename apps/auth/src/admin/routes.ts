@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AuthConfig } from '../config.js';
 import { isInstanceAdmin } from '../instance-admin/disable.js';
 import { connectedAppsIn } from '../tokens/grants.js';
+import { confirmPage } from '../web/confirm-page.js';
 import { csrfToken } from '../web/csrf.js';
 import { sendFailurePage } from '../web/failure-page.js';
 import { sendPage } from '../web/page.js';
@@ -111,10 +112,13 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
     const user = request.user!;
     const workspace = await adminWorkspace(db, user.id, workspaceId);
     const query = request.query as Record<string, unknown>;
+    const removed = query.done === 'removed' ? z.email().safeParse(query.who) : undefined;
     const notice =
       query.done === 'policy'
         ? policySavedNotice(policyDone.parse(query))
-        : NOTICES[String(query.done ?? '')];
+        : removed?.success
+          ? `Member removed: ${removed.data}. Their connected apps and tokens for this workspace were revoked.`
+          : NOTICES[String(query.done ?? '')];
     const page = settingsPage({
       email: user.email,
       csrf: csrfToken(request, reply, secure),
@@ -189,13 +193,32 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
 
   app.post('/admin/workspaces/:id/members/:userId/remove', async (request, reply) => {
     const workspace = await adminWorkspace(db, request.user!.id, params(request).id);
+    const member = (await listMembers(db, workspace.id)).members.find(
+      (m) => m.userId === params(request).userId,
+    );
+    if (member && body(request).confirm !== 'yes') {
+      const page = confirmPage({
+        email: request.user!.email,
+        csrf: csrfToken(request, reply, secure),
+        action: `/admin/workspaces/${workspace.id}/members/${member.userId}/remove`,
+        button: `Remove ${member.email}`,
+        what: `${member.email} (${member.role}) from ${workspace.name}`,
+        consequence:
+          'Every app they connected to this workspace and their personal access tokens for it are revoked within a second.',
+        cancel: `/admin/workspaces/${workspace.id}`,
+      });
+      return sendPage(reply, page);
+    }
     await removeMember(db, {
       actorUserId: request.user!.id,
       workspaceId: workspace.id,
       userId: params(request).userId!,
       accessTokenTtl: config.ttl.accessToken,
     });
-    return done(reply, workspace.id, 'removed');
+    return reply.redirect(
+      `/admin/workspaces/${workspace.id}?done=removed&who=${encodeURIComponent(member?.email ?? '')}`,
+      303,
+    );
   });
 
   app.post('/admin/workspaces/:id/invitations/cancel', async (request, reply) => {

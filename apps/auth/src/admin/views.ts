@@ -1,6 +1,7 @@
 import { SCOPE_DESCRIPTIONS, SCOPES } from '@enclavia/contract';
 import { type Html, html } from '../web/html.js';
 import { errorPage, type RenderedPage, renderPage } from '../web/page.js';
+import { adminLinks, siteHeader } from '../web/site-header.js';
 import { stackedTable } from '../web/table.js';
 import type { WorkspacePolicy } from '../workspaces/index.js';
 
@@ -9,21 +10,28 @@ interface Workspace {
   name: string;
 }
 
-/** An admin page: who is signed in, a way out, the workspace's links if any, the title. */
+/** An admin page: the site's header (who is signed in, the way out, navigation), the workspace's links if any, the title. */
 export function shell(p: {
   title: string;
   email: string;
   csrf: string;
   workspace?: Workspace;
   body: Html;
+  /** The path of this page, marked in the navigation. */
+  current?: string;
+  /** Where the header's admin links lead, where no workspace is shown (one workspace: straight to it). */
+  administered?: Workspace[];
 }): RenderedPage {
+  const admin = p.workspace
+    ? { settings: `/admin/workspaces/${p.workspace.id}`, audit: `/admin/workspaces/${p.workspace.id}/audit` }
+    : (adminLinks(p.administered ?? []) ?? { settings: '/admin', audit: '/admin' });
   const nav = p.workspace
-    ? html`<nav><a href="/admin/workspaces/${p.workspace.id}">Workspace settings</a> · <a href="/admin/workspaces/${p.workspace.id}/audit">Audit log</a> · <a href="/admin">All workspaces</a></nav>`
+    ? html`<p class="muted">${p.workspace.name} · <a href="/admin">All workspaces</a></p>`
     : '';
   return renderPage({
     title: p.title,
-    content: html`<p class="muted">Signed in as ${p.email}
-<form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="${p.csrf}"><button type="submit">Sign out</button></form></p>
+    wide: true,
+    content: html`${siteHeader({ email: p.email, csrf: p.csrf, admin, current: p.current ?? '' })}
 ${nav}
 <h1>${p.title}</h1>
 ${p.body}`,
@@ -58,6 +66,7 @@ export function adminHomePage(p: {
     title: 'Workspaces you administer',
     email: p.email,
     csrf: p.csrf,
+    administered: p.workspaces,
     body: html`${instance}${list}`,
   });
 }
@@ -90,8 +99,7 @@ export function settingsPage(p: SettingsView): RenderedPage {
     html`<select name="role" aria-label="Role of ${email}">${['member', 'admin'].map(
       (r) => html`<option value="${r}"${r === current ? html` selected` : ''}>${r}</option>`,
     )}</select>`;
-  const body = html`<p class="muted">${p.workspace.name}</p>
-${p.notice ? html`<p class="notice" role="status">${p.notice}</p>` : ''}
+  const body = html`${p.notice ? html`<p class="notice" role="status">${p.notice}</p>` : ''}
 ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
 <h2>MCP policy</h2>
 <form method="post" action="${base}/policy">
@@ -157,7 +165,14 @@ ${stackedTable<MemberRow>(
   <select id="invite_role" name="role"><option value="member">member</option><option value="admin">admin</option></select>
   <div class="actions"><button class="primary" type="submit">Invite</button></div>
 </form>`;
-  return shell({ title: 'Workspace settings', email: p.email, csrf: p.csrf, workspace: p.workspace, body });
+  return shell({
+    title: 'Workspace settings',
+    email: p.email,
+    csrf: p.csrf,
+    workspace: p.workspace,
+    body,
+    current: base,
+  });
 }
 
 const MINUTE = 60;
@@ -198,21 +213,27 @@ export function auditPage(p: {
   events: AuditEvent[];
 }): RenderedPage {
   const json = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));
-  const body = html`<p class="muted">${p.workspace.name}</p>
-${stackedTable<AuditEvent>(
-  [
-    { label: 'When', cell: (e) => e.at.toISOString() },
-    {
-      label: 'Who',
-      cell: (e) =>
-        html`${e.actor ?? ''}${e.actorClientId ? html` <span class="muted">via ${e.actorClientId}</span>` : ''}`,
-    },
-    { label: 'What', cell: (e) => e.action },
-    { label: 'Target', cell: (e) => e.target ?? '' },
-    { label: 'Before', cell: (e) => html`<code>${json(e.before)}</code>` },
-    { label: 'After', cell: (e) => html`<code>${json(e.after)}</code>` },
-  ],
-  p.events,
-)}`;
-  return shell({ title: 'Audit log', email: p.email, csrf: p.csrf, workspace: p.workspace, body });
+  const body = html`${stackedTable<AuditEvent>(
+    [
+      { label: 'When', cell: (e) => e.at.toISOString() },
+      {
+        label: 'Who',
+        cell: (e) =>
+          html`${e.actor ?? ''}${e.actorClientId ? html` <span class="muted">via ${e.actorClientId}</span>` : ''}`,
+      },
+      { label: 'What', cell: (e) => e.action },
+      { label: 'Target', cell: (e) => e.target ?? '' },
+      { label: 'Before', cell: (e) => html`<code>${json(e.before)}</code>` },
+      { label: 'After', cell: (e) => html`<code>${json(e.after)}</code>` },
+    ],
+    p.events,
+  )}`;
+  return shell({
+    title: 'Audit log',
+    email: p.email,
+    csrf: p.csrf,
+    workspace: p.workspace,
+    body,
+    current: `/admin/workspaces/${p.workspace.id}/audit`,
+  });
 }

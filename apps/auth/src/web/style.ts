@@ -53,12 +53,12 @@ export const STYLE = `
   header.top nav { margin: 0; }
   nav a[aria-current=page] { font-weight: 700; text-decoration: none; }
   form.inline { display: inline; }
+  ul.scopes { margin: 0; padding-left: 1.1rem; }
+  .confirm { border: 1px solid var(--bad); border-radius: 8px; padding: .75rem 1rem; }
   td select { width: auto; }
   form.upstream { margin: .5rem 0; }
   form.upstream button { width: 100%; }
   .or { text-align: center; margin: 1rem 0 0; }
-  .skip { position: absolute; left: -999px; }
-  .skip:focus { left: 1rem; top: 1rem; background: var(--bg); padding: .5rem; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .92rem; }
   th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
