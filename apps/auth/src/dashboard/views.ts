@@ -113,12 +113,14 @@ function tokensTable(tokens: TokenRow[], csrf: Html): Html {
 
 /** The new token, once, with what to paste where. */
 function newTokenBox(token: NonNullable<DashboardView['newToken']>, mcpUrl: string): Html {
+  // mcp-remote expands the variable from `env` itself: the token stays out of the argument list.
+  const header = ['Authorization:Bearer ', '$', '{ENCLAVIA_TOKEN}'].join('');
   const desktop = JSON.stringify(
     {
       mcpServers: {
         enclavia: {
           command: 'npx',
-          args: ['-y', 'mcp-remote', mcpUrl, '--header', 'Authorization:Bearer ${ENCLAVIA_TOKEN}'],
+          args: ['-y', 'mcp-remote', mcpUrl, '--header', header],
           env: { ENCLAVIA_TOKEN: token.value },
         },
       },
