@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AccountDisabledError, bindGrant, findUser, signInWithEmail, workspacesOf } from '../accounts.js';
 import type { AuthConfig } from '../config.js';
 import { takeUpstreamLogin } from '../login/handoff.js';
+import { sessionUser, startWebSession } from '../session/web-session.js';
 import type { UpstreamIdentityProvider, UpstreamProviderId } from '../upstream/index.js';
 import { csrfToken, isValidCsrf } from '../web/csrf.js';
 import { sendFailurePage } from '../web/failure-page.js';
@@ -109,6 +110,11 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     uidParams.parse(request.params);
     const interaction = await provider.interactionDetails(request.raw, reply.raw);
     if (interaction.prompt.name === 'login') {
+      // One sign-in: a browser signed in to the dashboard goes straight to consent, unless the
+      // app asked for a fresh sign-in (`prompt=login`, `max_age`).
+      const signedIn = await sessionUser(db, request);
+      const fresh = interaction.prompt.reasons.some((r) => r === 'login_prompt' || r === 'max_age');
+      if (signedIn && !fresh) return finish(request, reply, { login: { accountId: signedIn.id } });
       return renderLogin(request, reply, interaction);
     }
     return renderConsent(request, reply, interaction);
@@ -128,6 +134,8 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
       throw error;
     });
     if (!user) return renderLogin(request, reply, interaction, 'This account is disabled.');
+    // One sign-in: the dashboard knows this browser from now on too.
+    await startWebSession(db, reply, user.id, secure);
     return finish(request, reply, { login: { accountId: user.id } });
   });
 
@@ -146,6 +154,7 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
         'That sign-in could not be completed. Please sign in again.',
       );
     }
+    await startWebSession(db, reply, taken.value.userId, secure);
     return finish(request, reply, { login: { accountId: taken.value.userId } });
   });
 
