@@ -1,3 +1,4 @@
+import { isScope, SCOPES } from '@enclavia/contract';
 import type { Database } from '@enclavia/db';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -24,6 +25,7 @@ import {
   roleInput,
   updatePolicy,
   WorkspaceError,
+  type WorkspacePolicy,
 } from '../workspaces/index.js';
 import { adminHomePage, auditPage, notFoundPage, settingsPage } from './views.js';
 
@@ -119,11 +121,14 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
         : removed?.success
           ? `Member removed: ${removed.data}. Their connected apps and tokens for this workspace were revoked.`
           : NOTICES[String(query.done ?? '')];
+    const saved = await getPolicy(db, workspace.id);
+    const draft = error ? undefined : prefilled(saved, query);
     const page = settingsPage({
       email: user.email,
       csrf: csrfToken(request, reply, secure),
       workspace,
-      policy: await getPolicy(db, workspace.id),
+      policy: draft ?? saved,
+      ...(draft ? { draftNotice: true } : {}),
       connectedApps: (await connectedAppsIn(db, workspace.id)).length,
       serverLifetimes: config.ttl,
       ...(await listMembers(db, workspace.id)),
@@ -253,6 +258,29 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
     return sendFailurePage(error, request, reply, { logMessage: 'admin request failed' });
   });
 };
+
+/** A refused connection's link fills in the value it needs (`?add_redirect_uri=…`); nothing is saved yet. */
+const prefill = z.object({
+  add_redirect_uri: z.string().max(2000).optional().catch(undefined),
+  add_client_id: z.string().max(2000).optional().catch(undefined),
+  add_scopes: z.string().max(200).optional().catch(undefined),
+  enable_mcp: z.literal('on').optional().catch(undefined),
+});
+
+function prefilled(policy: WorkspacePolicy, query: Record<string, unknown>): WorkspacePolicy | undefined {
+  const p = prefill.parse(query);
+  if (!p.add_redirect_uri && !p.add_client_id && !p.add_scopes && !p.enable_mcp) return undefined;
+  const add = <T>(list: T[], value: T | undefined) =>
+    value && !list.includes(value) ? [...list, value] : list;
+  const scopes = (p.add_scopes ?? '').split(' ').filter(isScope);
+  return {
+    ...policy,
+    mcpEnabled: policy.mcpEnabled || p.enable_mcp === 'on',
+    allowedRedirectUris: add(policy.allowedRedirectUris, p.add_redirect_uri),
+    allowedClientIds: add(policy.allowedClientIds, p.add_client_id),
+    scopeCeiling: SCOPES.filter((s) => policy.scopeCeiling.includes(s) || scopes.includes(s)),
+  };
+}
 
 function policySavedNotice({ revoked, tokens }: z.output<typeof policyDone>): string {
   const parts = ['Policy saved.'];

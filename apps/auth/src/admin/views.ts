@@ -83,6 +83,8 @@ export interface SettingsView {
   invitations: Array<{ email: string; role: string }>;
   notice?: string;
   error?: string;
+  /** The policy shown holds values filled in from a refused connection, not saved yet. */
+  draftNotice?: boolean;
 }
 
 interface MemberRow {
@@ -102,6 +104,7 @@ export function settingsPage(p: SettingsView): RenderedPage {
   const body = html`${p.notice ? html`<p class="notice" role="status">${p.notice}</p>` : ''}
 ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
 <h2>MCP policy</h2>
+${p.draftNotice ? html`<p class="warning" role="status">Filled in from a refused connection and <strong>not saved yet</strong>: check the policy below and press <strong>Save policy</strong>.</p>` : ''}
 <form method="post" action="${base}/policy">
   ${csrf}
   <label><input type="checkbox" name="mcp_enabled" value="on"${p.policy.mcpEnabled ? html` checked` : ''}> MCP integration enabled</label>

@@ -80,7 +80,10 @@ function submitForm(pageUrl: URL, page: string, options: ConsentOptions): { url:
     for (const [, scope, checked] of fields.matchAll(
       /<input type="checkbox" name="scope" value="([^"]+)"( checked)?>/g,
     )) {
-      const ticked = checked ? !options.untick?.includes(scope!) : options.tick?.includes(scope!);
+      // The page leaves enclaves:destroy unticked for an app not granted it before; these tests
+      // approve it as they always have unless they untick it.
+      const preTicked = checked || scope === 'enclaves:destroy';
+      const ticked = preTicked ? !options.untick?.includes(scope!) : options.tick?.includes(scope!);
       if (ticked) body.append('scope', scope!);
     }
     const select = fields.match(/<select id="workspace" name="workspace">([\s\S]*?)<\/select>/)?.[1];
