@@ -6,6 +6,7 @@ import { authorizationRequest } from './support/flow.js';
 import { checkPage } from './support/page-check.js';
 import { registerClient } from './support/register.js';
 import { useStack } from './support/stack.js';
+import { personalWorkspaceAdmin } from './support/web-session.js';
 
 // Every page a person meets, at 390 and 1280 px, light and dark: nothing scrolls sideways and
 // axe-core finds nothing serious. One browser, one stack, one tab walking the pages in order.
@@ -52,6 +53,27 @@ it('sign-in and consent for an app', async () => {
   await check('consent');
   await page.getByRole('button', { name: 'Approve' }).click();
   await page.waitForURL((u) => u.href.startsWith(callback.redirectUri));
+
+  // The same app once the workspace allows less: a scope ceiling, then a refused redirect URI.
+  const admin = await personalWorkspaceAdmin(ctx.stack.issuer, EMAIL);
+  const policy = `/api/v1/workspaces/${admin.workspaceId}/policy`;
+  await admin.session.api('PATCH', policy, { scope_ceiling: ['enclaves:read'] });
+  await page.goto(url.href);
+  await page.getByRole('button', { name: 'Approve' }).waitFor();
+  await check('consent-ceiling');
+  await admin.session.api('PATCH', policy, {
+    allowed_redirect_uris: ['https://claude.ai/api/mcp/auth_callback'],
+  });
+  await page.goto(url.href);
+  await page.getByRole('alert').waitFor();
+  await check('consent-refused');
+  await page.getByRole('button', { name: 'Deny' }).click();
+  await page.getByRole('heading', { name: 'Access denied' }).waitFor();
+  await check('access-denied');
+  await admin.session.api('PATCH', policy, {
+    scope_ceiling: ['enclaves:read', 'enclaves:write', 'enclaves:destroy'],
+    allowed_redirect_uris: ['http://localhost/callback'],
+  });
 });
 
 it('an expired or unknown sign-in link', async () => {
@@ -71,6 +93,8 @@ it('the dashboard, and a personal access token just created', async () => {
   await page.getByRole('button', { name: 'Create token' }).click();
   await page.getByText('it will not be shown again').waitFor();
   await check('token-created');
+  await page.getByRole('button', { name: 'Revoke token Laptop' }).click();
+  await check('confirm-revoke');
 });
 
 it('the admin pages: workspaces, settings, audit log, users', async () => {

@@ -110,6 +110,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
     reply: FastifyReply,
     workspaceId: string,
     error?: string,
+    typed?: TypedPolicy,
   ) => {
     const user = request.user!;
     const workspace = await adminWorkspace(db, user.id, workspaceId);
@@ -122,20 +123,21 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
           ? `Member removed: ${removed.data}. Their connected apps and tokens for this workspace were revoked.`
           : NOTICES[String(query.done ?? '')];
     const saved = await getPolicy(db, workspace.id);
-    const draft = error ? undefined : prefilled(saved, query);
+    const draft = error || typed ? undefined : prefilled(saved, query);
     const page = settingsPage({
       email: user.email,
       csrf: csrfToken(request, reply, secure),
       workspace,
-      policy: draft ?? saved,
+      policy: typed?.policy ?? draft ?? saved,
       ...(draft ? { draftNotice: true } : {}),
+      ...(typed ? { policyErrors: typed.errors, confirmTokensOff: typed.confirmTokensOff } : {}),
       connectedApps: (await connectedAppsIn(db, workspace.id)).length,
       serverLifetimes: config.ttl,
       ...(await listMembers(db, workspace.id)),
       ...(notice && !error ? { notice } : {}),
       ...(error ? { error } : {}),
     });
-    return sendPage(reply, page, error ? 400 : 200);
+    return sendPage(reply, page, error || typed?.errors ? 400 : 200);
   };
   const done = (reply: FastifyReply, workspaceId: string, what: string) =>
     reply.redirect(`/admin/workspaces/${workspaceId}?done=${what}`, 303);
@@ -157,8 +159,33 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
     const workspace = await adminWorkspace(db, request.user!.id, params(request).id);
     const form = policyForm.safeParse(body(request));
     if (!form.success) return settings(request, reply, workspace.id, 'The policy form was not understood.');
+    const saved = await getPolicy(db, workspace.id);
+    const typed = asPolicy(form.data, saved);
     const change = policyChange.safeParse(form.data);
-    if (!change.success) return settings(request, reply, workspace.id, messages(change.error));
+    if (!change.success)
+      return settings(request, reply, workspace.id, undefined, {
+        policy: typed,
+        errors: errorsByField(change.error),
+      });
+    // Turning tokens off revokes every one of them: the first Save asks, the second one does it.
+    if (
+      saved.personalAccessTokensEnabled &&
+      !typed.personalAccessTokensEnabled &&
+      body(request).confirm_tokens_off !== 'yes'
+    )
+      return sendPage(
+        reply,
+        settingsPage({
+          email: request.user!.email,
+          csrf: csrfToken(request, reply, secure),
+          workspace,
+          policy: typed,
+          confirmTokensOff: true,
+          connectedApps: (await connectedAppsIn(db, workspace.id)).length,
+          serverLifetimes: config.ttl,
+          ...(await listMembers(db, workspace.id)),
+        }),
+      );
     const { effects } = await updatePolicy(db, {
       actorUserId: request.user!.id,
       workspaceId: workspace.id,
@@ -280,6 +307,40 @@ function prefilled(policy: WorkspacePolicy, query: Record<string, unknown>): Wor
     allowedClientIds: add(policy.allowedClientIds, p.add_client_id),
     scopeCeiling: SCOPES.filter((s) => policy.scopeCeiling.includes(s) || scopes.includes(s)),
   };
+}
+
+interface TypedPolicy {
+  policy: WorkspacePolicy;
+  errors?: Record<string, string[]>;
+  confirmTokensOff?: boolean;
+}
+
+/** What the admin typed, in the page's terms, to show it back: nothing they entered is lost. */
+function asPolicy(form: z.output<typeof policyForm>, saved: WorkspacePolicy): WorkspacePolicy {
+  return {
+    mcpEnabled: form.mcp_enabled,
+    allowedRedirectUris: form.allowed_redirect_uris,
+    allowedClientIds: form.allowed_client_ids,
+    scopeCeiling: SCOPES.filter((s) => form.scope_ceiling.includes(s)),
+    personalAccessTokensEnabled: form.personal_access_tokens_enabled,
+    accessTokenTtl: keptLifetime(form.access_token_ttl, saved.accessTokenTtl),
+    refreshTokenTtl: keptLifetime(form.refresh_token_ttl, saved.refreshTokenTtl),
+    refreshTokensEnabled: form.refresh_tokens_enabled,
+  };
+}
+
+const keptLifetime = (typed: number | null, saved: number | null) =>
+  typed === null || Number.isFinite(typed) ? typed : saved;
+
+/** Each message under the field it is about, one per line, as sentences. */
+function errorsByField(error: z.ZodError): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    const text = `${issue.message.charAt(0).toUpperCase()}${issue.message.slice(1)}`;
+    errors[field] = [...(errors[field] ?? []), /[.!?]$/.test(text) ? text : `${text}.`];
+  }
+  return errors;
 }
 
 function policySavedNotice({ revoked, tokens }: z.output<typeof policyDone>): string {

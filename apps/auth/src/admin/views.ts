@@ -85,7 +85,20 @@ export interface SettingsView {
   error?: string;
   /** The policy shown holds values filled in from a refused connection, not saved yet. */
   draftNotice?: boolean;
+  /** The policy as typed was refused: the messages of each field, shown under it. */
+  policyErrors?: Record<string, string[]>;
+  /** Save turned tokens off: ask once more, naming what it revokes, before saving. */
+  confirmTokensOff?: boolean;
 }
+
+/** The messages about one field of the policy form, under it, tied to it for screen readers. */
+function fieldErrors(p: SettingsView, field: string): Html | '' {
+  const list = p.policyErrors?.[field];
+  if (!list?.length) return '';
+  return html`<div class="field-error" id="${field}-error">${list.map((m) => html`<p>${m}</p>`)}</div>`;
+}
+const describedBy = (p: SettingsView, field: string) =>
+  p.policyErrors?.[field]?.length ? html` aria-invalid="true" aria-describedby="${field}-error"` : '';
 
 interface MemberRow {
   userId: string;
@@ -104,21 +117,25 @@ export function settingsPage(p: SettingsView): RenderedPage {
   const body = html`${p.notice ? html`<p class="notice" role="status">${p.notice}</p>` : ''}
 ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
 <h2>MCP policy</h2>
+${p.policyErrors ? html`<p class="error" role="alert">The policy was not saved: ${Object.values(p.policyErrors).flat().length} problem(s), each shown under its field. Everything you typed is still here.</p>` : ''}
 ${p.draftNotice ? html`<p class="warning" role="status">Filled in from a refused connection and <strong>not saved yet</strong>: check the policy below and press <strong>Save policy</strong>.</p>` : ''}
 <form method="post" action="${base}/policy">
   ${csrf}
   <label><input type="checkbox" name="mcp_enabled" value="on"${p.policy.mcpEnabled ? html` checked` : ''}> MCP integration enabled</label>
   <label for="allowed_redirect_uris">Allowed redirect URIs</label>
-  <textarea id="allowed_redirect_uris" name="allowed_redirect_uris" rows="5">${p.policy.allowedRedirectUris.join('\n')}</textarea>
+  <textarea id="allowed_redirect_uris" name="allowed_redirect_uris" rows="5"${describedBy(p, 'allowed_redirect_uris')}>${p.policy.allowedRedirectUris.join('\n')}</textarea>
+  ${fieldErrors(p, 'allowed_redirect_uris')}
   <p class="muted">One per line: https, http on loopback, or an app's own scheme (<code>cursor://anysphere.cursor-mcp/oauth/callback</code>). A loopback entry (localhost, 127.0.0.1, [::1]) matches any port; every other entry matches exactly.</p>
   <label for="allowed_client_ids">Allowed OAuth client IDs</label>
-  <textarea id="allowed_client_ids" name="allowed_client_ids" rows="3">${p.policy.allowedClientIds.join('\n')}</textarea>
+  <textarea id="allowed_client_ids" name="allowed_client_ids" rows="3"${describedBy(p, 'allowed_client_ids')}>${p.policy.allowedClientIds.join('\n')}</textarea>
+  ${fieldErrors(p, 'allowed_client_ids')}
   <p class="muted">One per line; empty allows any client. Registered client IDs or client ID metadata document URLs.</p>
-  <fieldset><legend>Scope ceiling</legend>
+  <fieldset${describedBy(p, 'scope_ceiling')}><legend>Scope ceiling</legend>
   ${SCOPES.map(
     (s) =>
       html`<label><input type="checkbox" name="scope_ceiling" value="${s}"${p.policy.scopeCeiling.includes(s) ? html` checked` : ''}> ${SCOPE_DESCRIPTIONS[s]} <code>${s}</code></label>`,
   )}
+  ${fieldErrors(p, 'scope_ceiling')}
   </fieldset>
   <label><input type="checkbox" name="personal_access_tokens_enabled" value="on"${p.policy.personalAccessTokensEnabled ? html` checked` : ''}> Personal access tokens enabled</label>
   <p class="muted">Turning them off revokes every personal access token of this workspace.</p>
@@ -128,7 +145,13 @@ ${p.draftNotice ? html`<p class="warning" role="status">Filled in from a refused
   <label for="refresh_token_ttl">Refresh token lifetime</label>
   ${lifetimeSelect('refresh_token_ttl', p.policy.refreshTokenTtl, p.serverLifetimes.refreshToken, REFRESH_TOKEN_PRESETS)}
   <p class="muted">Lifetimes apply to tokens issued after you save. With refresh tokens off, apps sign in again when their access token expires; refresh tokens already issued run until they expire.</p>
-  <div class="actions"><button class="primary" type="submit" aria-describedby="policy-effects">Save policy</button></div>
+  ${fieldErrors(p, 'access_token_ttl')}${fieldErrors(p, 'refresh_token_ttl')}${fieldErrors(p, 'form')}
+  ${
+    p.confirmTokensOff
+      ? html`<div class="confirm" role="alert"><p><strong>Turn personal access tokens off?</strong> Saving revokes every personal access token of ${p.workspace.name}: clients using them are refused within a second, and turning tokens on again does not bring them back.</p>
+  <div class="actions"><button class="primary" type="submit" name="confirm_tokens_off" value="yes">Yes, turn tokens off and save</button> <a href="/admin/workspaces/${p.workspace.id}">Cancel</a></div></div>`
+      : html`<div class="actions"><button class="primary" type="submit" aria-describedby="policy-effects">Save policy</button></div>`
+  }
   <p class="muted" id="policy-effects">Saving applies at once to what is already connected (${p.connectedApps} app${p.connectedApps === 1 ? '' : 's'} now, and personal access tokens): with MCP integration off they stop working until you turn it on again; a lower scope ceiling narrows what they may do, and raising it gives back only what each person approved; a client ID or redirect URI taken off its list revokes the apps that use it.</p>
 </form>
 <h2>Members</h2>
