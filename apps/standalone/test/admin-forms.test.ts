@@ -71,3 +71,56 @@ it('turning tokens off asks first, naming what it revokes; only the second butto
     .poll(async () => (await callToolOverHttp(ctx.stack.mcpUrl, token, 'mcp_whoami')).status)
     .toBe(401);
 });
+
+it('the audit log filters by what and who, pages, and says what changed in words', async () => {
+  const admin = await personalWorkspaceAdmin(ctx.stack.issuer, EMAIL);
+  const policy = `/api/v1/workspaces/${workspaceId}/policy`;
+  await admin.session.api('PATCH', policy, { scope_ceiling: ['enclaves:read'] });
+  for (const email of ['ulla@example.com', 'vera@example.com'])
+    expect(
+      (
+        await admin.session.api('POST', `/api/v1/workspaces/${workspaceId}/members`, {
+          email,
+          role: 'member',
+        })
+      ).status,
+    ).toBe(202);
+
+  await page.goto(`${ctx.stack.issuer}/admin/workspaces/${workspaceId}/audit`);
+  const log = () => page.locator('table').innerText();
+  expect(await log()).toContain('Scope ceiling: removed enclaves:write, enclaves:destroy');
+  expect(await log()).toContain('Policy changed');
+
+  await page.getByLabel('What').selectOption({ label: 'Member invited' });
+  await page.getByRole('button', { name: 'Show' }).click();
+  expect(await page.locator('tbody tr').count()).toBe(2);
+  expect(await log()).not.toContain('Policy changed');
+
+  await page.getByLabel('Who (made it or is its subject)').selectOption(EMAIL);
+  await page.getByRole('button', { name: 'Show' }).click();
+  expect(await page.locator('tbody tr').count()).toBe(2);
+  expect(await log()).toContain('vera@example.com');
+  expect(await page.getByLabel('What').inputValue()).toBe('member.invited');
+  await page.getByRole('link', { name: 'Clear the filter' }).click();
+  expect(await page.locator('tbody tr').count()).toBeGreaterThan(3);
+});
+
+it('a long audit log comes in pages, older entries one link away', async () => {
+  const admin = await personalWorkspaceAdmin(ctx.stack.issuer, EMAIL);
+  for (let i = 0; i < 55; i++)
+    await admin.session.api('PATCH', `/api/v1/workspaces/${workspaceId}/policy`, {
+      mcp_enabled: i % 2 === 0,
+    });
+  await page.goto(`${ctx.stack.issuer}/admin/workspaces/${workspaceId}/audit`);
+  expect(await page.locator('tbody tr').count()).toBe(50);
+  expect(await page.getByRole('link', { name: 'Newest entries' }).count()).toBe(0);
+  await page.getByRole('link', { name: 'Older entries' }).click();
+  // Fewer than 100 entries in all: the second page holds the rest and offers no third.
+  const rest = await page.locator('tbody tr').count();
+  expect(rest).toBeGreaterThan(5);
+  expect(rest).toBeLessThan(50);
+  expect(await page.getByRole('link', { name: 'Older entries' }).count()).toBe(0);
+  expect(await page.locator('table').innerText()).toContain('Member invited');
+  await page.getByRole('link', { name: 'Newest entries' }).click();
+  expect(await page.locator('tbody tr').count()).toBe(50);
+});

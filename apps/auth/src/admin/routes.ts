@@ -266,11 +266,28 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
   app.get('/admin/workspaces/:id/audit', async (request, reply) => {
     const user = request.user!;
     const workspace = await adminWorkspace(db, user.id, params(request).id);
+    const q = auditQuery.parse(request.query ?? {});
+    const filter = {
+      ...(q.action ? { action: q.action } : {}),
+      ...(q.member ? { member: q.member.toLowerCase() } : {}),
+    };
+    // One more than a page: whether there is an older page to offer.
+    const rows = await listAudit(db, workspace.id, {
+      ...filter,
+      ...(q.before ? { before: q.before } : {}),
+      limit: AUDIT_PAGE + 1,
+    });
+    const events = rows.slice(0, AUDIT_PAGE);
+    const { members } = await listMembers(db, workspace.id);
     const page = auditPage({
       email: user.email,
       csrf: csrfToken(request, reply, secure),
       workspace,
-      events: await listAudit(db, workspace.id),
+      events,
+      filter,
+      members: members.map((m) => m.email),
+      ...(rows.length > AUDIT_PAGE ? { nextBefore: events.at(-1)!.id } : {}),
+      paged: q.before !== undefined,
     });
     return sendPage(reply, page);
   });
@@ -285,6 +302,15 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
     return sendFailurePage(error, request, reply, { logMessage: 'admin request failed' });
   });
 };
+
+const AUDIT_PAGE = 50;
+
+/** The audit log's filter and page, from its query; anything unreadable is left out. */
+const auditQuery = z.object({
+  action: z.string().max(100).optional().catch(undefined),
+  member: z.string().max(320).optional().catch(undefined),
+  before: z.coerce.number().int().positive().optional().catch(undefined),
+});
 
 /** A refused connection's link fills in the value it needs (`?add_redirect_uri=…`); nothing is saved yet. */
 const prefill = z.object({

@@ -1,9 +1,11 @@
 import { SCOPE_DESCRIPTIONS, SCOPES } from '@enclavia/contract';
+import { when } from '../web/format.js';
 import { type Html, html } from '../web/html.js';
 import { errorPage, type RenderedPage, renderPage } from '../web/page.js';
 import { adminLinks, siteHeader } from '../web/site-header.js';
 import { stackedTable } from '../web/table.js';
 import type { WorkspacePolicy } from '../workspaces/index.js';
+import { ACTION_WORDS, changeInWords } from './audit-words.js';
 
 interface Workspace {
   id: string;
@@ -223,43 +225,94 @@ function lifetimeSelect(name: string, current: number | null, server: number, pr
 }
 
 interface AuditEvent {
+  id: number;
   at: Date;
   actor: string | null;
   actorClientId: string | null;
   action: string;
   target: string | null;
+  subject?: string | null;
   before: unknown;
   after: unknown;
 }
 
-export function auditPage(p: {
+export interface AuditView {
   email: string;
   csrf: string;
   workspace: Workspace;
   events: AuditEvent[];
-}): RenderedPage {
-  const json = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));
-  const body = html`${stackedTable<AuditEvent>(
-    [
-      { label: 'When', cell: (e) => e.at.toISOString() },
-      {
-        label: 'Who',
-        cell: (e) =>
-          html`${e.actor ?? ''}${e.actorClientId ? html` <span class="muted">via ${e.actorClientId}</span>` : ''}`,
-      },
-      { label: 'What', cell: (e) => e.action },
-      { label: 'Target', cell: (e) => e.target ?? '' },
-      { label: 'Before', cell: (e) => html`<code>${json(e.before)}</code>` },
-      { label: 'After', cell: (e) => html`<code>${json(e.after)}</code>` },
-    ],
-    p.events,
-  )}`;
+  /** The filter as chosen, and whom it can name. */
+  filter: { action?: string; member?: string };
+  members: string[];
+  /** The id to continue from for the next (older) page, when there is one. */
+  nextBefore?: number;
+  /** Whether this is a later page: offer the way back to the newest. */
+  paged: boolean;
+}
+
+export function auditPage(p: AuditView): RenderedPage {
+  const base = `/admin/workspaces/${p.workspace.id}/audit`;
+  const query = (extra: Record<string, string | number>) => {
+    const q = new URLSearchParams();
+    if (p.filter.action) q.set('action', p.filter.action);
+    if (p.filter.member) q.set('member', p.filter.member);
+    for (const [k, v] of Object.entries(extra)) q.set(k, String(v));
+    return `${base}?${q}`;
+  };
+  const filters = html`<form method="get" action="${base}" class="filter">
+<label for="audit_action">What</label>
+<select id="audit_action" name="action"><option value="">Everything</option>${Object.entries(
+    ACTION_WORDS,
+  ).map(
+    ([a, words]) =>
+      html`<option value="${a}"${a === p.filter.action ? html` selected` : ''}>${words}</option>`,
+  )}</select>
+<label for="audit_member">Who (made it or is its subject)</label>
+<select id="audit_member" name="member"><option value="">Anyone</option>${p.members.map(
+    (m) => html`<option value="${m}"${m === p.filter.member ? html` selected` : ''}>${m}</option>`,
+  )}</select>
+<div class="actions"><button type="submit">Show</button>${p.filter.action || p.filter.member ? html` <a href="${base}">Clear the filter</a>` : ''}</div>
+</form>`;
+  const table =
+    p.events.length === 0
+      ? html`<p class="muted">Nothing ${p.filter.action || p.filter.member ? 'matches this filter' : 'has happened in this workspace yet'}.</p>`
+      : stackedTable<AuditEvent>(
+          [
+            { label: 'When', cell: (e) => when(e.at) },
+            {
+              label: 'Who',
+              cell: (e) =>
+                html`${e.actor ?? 'Enclavia'}${e.actorClientId ? html` <span class="muted">via ${e.actorClientId}</span>` : ''}`,
+            },
+            {
+              label: 'What',
+              cell: (e) => html`${ACTION_WORDS[e.action] ?? e.action} <code class="muted">${e.action}</code>`,
+            },
+            { label: 'About', cell: (e) => e.target ?? e.subject ?? '' },
+            {
+              label: 'Change',
+              cell: (e) => {
+                const lines = changeInWords(e.before, e.after);
+                return lines.length
+                  ? html`<ul class="scopes">${lines.map((l) => html`<li>${l}</li>`)}</ul>`
+                  : '';
+              },
+            },
+          ],
+          p.events,
+          'Audit log entries, newest first',
+        );
+  const paging = html`<nav aria-label="Pages of the log"><ul>${p.paged ? html`<li><a href="${query({})}">Newest entries</a></li>` : ''}${
+    p.nextBefore !== undefined
+      ? html`<li><a href="${query({ before: p.nextBefore })}">Older entries</a></li>`
+      : ''
+  }</ul></nav>`;
   return shell({
     title: 'Audit log',
     email: p.email,
     csrf: p.csrf,
     workspace: p.workspace,
-    body,
-    current: `/admin/workspaces/${p.workspace.id}/audit`,
+    body: html`${filters}${table}${paging}`,
+    current: base,
   });
 }
