@@ -30,13 +30,16 @@ afterAll(async () => {
 const open = (path: string) => page.goto(new URL(path, ctx.stack.issuer).href);
 const check = async (name: string) => expect(await checkPage(page, name)).toEqual([]);
 
-it('the sign-in page, with a wrong email', async () => {
+it('the sign-in page, and with a wrong email it keeps what was typed', async () => {
   await open('/login');
   await check('login');
   await page.getByLabel('Email').fill('not an email');
   await page.getByLabel('Email').evaluate((input) => input.removeAttribute('type'));
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByRole('alert').waitFor();
+  // The form keeps what was typed, the message tied to the field.
+  expect(await page.getByLabel('Email').inputValue()).toBe('not an email');
+  expect(await page.getByLabel('Email').getAttribute('aria-describedby')).toBe('sign-in-error');
   await check('login-error');
 });
 

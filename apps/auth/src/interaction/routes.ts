@@ -23,6 +23,7 @@ import { csrfToken, isValidCsrf } from '../web/csrf.js';
 import { sendFailurePage } from '../web/failure-page.js';
 import type { Html } from '../web/html.js';
 import { errorPage, type RenderedPage } from '../web/page.js';
+import { typedEmail } from '../web/sign-in.js';
 import { listMembers } from '../workspaces/members.js';
 import { checkConsent, clientRefusal, getPolicy } from '../workspaces/policy.js';
 import { type RefusalContext, refusalDetails } from './refusal-view.js';
@@ -174,6 +175,7 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
       upstream: [...upstream.values()].map(({ id, label }) => ({ id, label })),
       upstreamOrigins,
       ...(error ? { error } : {}),
+      ...(error && typedEmail(request) ? { email: typedEmail(request)! } : {}),
     });
     return send(reply, page, error ? 400 : 200);
   };

@@ -18,6 +18,7 @@ export interface LoginView {
   upstream: SignInOption[];
   upstreamOrigins: string[];
   error?: string;
+  email?: string;
 }
 
 export function loginPage(p: LoginView): RenderedPage {
@@ -31,6 +32,7 @@ export function loginPage(p: LoginView): RenderedPage {
     upstreamOrigins: p.upstreamOrigins,
     hidden: { uid: p.uid },
     ...(p.error ? { error: p.error } : {}),
+    ...(p.email ? { email: p.email } : {}),
   });
 }
 
