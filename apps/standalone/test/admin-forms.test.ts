@@ -46,6 +46,19 @@ it('a refused policy comes back with everything typed, each message under its fi
   expect(messages[1]).toContain('"http://example.com/cb": http is only');
 });
 
+it('a refused invitation keeps the typed address and role, the message under the field', async () => {
+  await page.goto(`${ctx.stack.issuer}/admin/workspaces/${workspaceId}`);
+  const field = page.getByLabel('Email address');
+  await field.evaluate((input) => input.setAttribute('type', 'text'));
+  await field.fill('not-an-address');
+  await page.getByLabel('Role', { exact: true }).selectOption('admin');
+  await page.getByRole('button', { name: 'Invite' }).click();
+  await page.locator('#invite_email-error').waitFor();
+  expect(await page.getByLabel('Email address').inputValue()).toBe('not-an-address');
+  expect(await page.getByLabel('Role', { exact: true }).inputValue()).toBe('admin');
+  expect(await page.getByLabel('Email address').getAttribute('aria-describedby')).toBe('invite_email-error');
+});
+
 it('turning tokens off asks first, naming what it revokes; only the second button does it', async () => {
   const admin = await personalWorkspaceAdmin(ctx.stack.issuer, EMAIL);
   const created = await admin.session.api('POST', '/api/v1/tokens', {

@@ -111,6 +111,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
     workspaceId: string,
     error?: string,
     typed?: TypedPolicy,
+    invite?: { email: string; role: 'admin' | 'member'; error: string },
   ) => {
     const user = request.user!;
     const workspace = await adminWorkspace(db, user.id, workspaceId);
@@ -131,13 +132,14 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
       policy: typed?.policy ?? draft ?? saved,
       ...(draft ? { draftNotice: true } : {}),
       ...(typed ? { policyErrors: typed.errors, confirmTokensOff: typed.confirmTokensOff } : {}),
+      ...(invite ? { invite } : {}),
       connectedApps: (await connectedAppsIn(db, workspace.id)).length,
       serverLifetimes: config.ttl,
       ...(await listMembers(db, workspace.id)),
       ...(notice && !error ? { notice } : {}),
       ...(error ? { error } : {}),
     });
-    return sendPage(reply, page, error || typed?.errors ? 400 : 200);
+    return sendPage(reply, page, error || typed?.errors || invite ? 400 : 200);
   };
   const done = (reply: FastifyReply, workspaceId: string, what: string) =>
     reply.redirect(`/admin/workspaces/${workspaceId}?done=${what}`, 303);
@@ -201,7 +203,12 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
   app.post('/admin/workspaces/:id/members', async (request, reply) => {
     const workspace = await adminWorkspace(db, request.user!.id, params(request).id);
     const invite = inviteInput.safeParse({ email: body(request).email, role: body(request).role });
-    if (!invite.success) return settings(request, reply, workspace.id, messages(invite.error));
+    if (!invite.success)
+      return settings(request, reply, workspace.id, undefined, undefined, {
+        email: typeof body(request).email === 'string' ? String(body(request).email).slice(0, 320) : '',
+        role: body(request).role === 'admin' ? 'admin' : 'member',
+        error: messages(invite.error),
+      });
     const result = await inviteMember(db, {
       actorUserId: request.user!.id,
       workspaceId: workspace.id,

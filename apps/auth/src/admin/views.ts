@@ -91,6 +91,8 @@ export interface SettingsView {
   policyErrors?: Record<string, string[]>;
   /** Save turned tokens off: ask once more, naming what it revokes, before saving. */
   confirmTokensOff?: boolean;
+  /** The invitation as typed, refused: shown back with the message under the field. */
+  invite?: { email: string; role: 'admin' | 'member'; error: string };
 }
 
 /** The messages about one field of the policy form, under it, tied to it for screen readers. */
@@ -188,9 +190,10 @@ ${stackedTable<MemberRow>(
 <form method="post" action="${base}/members">
   ${csrf}
   <label for="invite_email">Email address</label>
-  <input id="invite_email" name="email" type="email" required>
+  <input id="invite_email" name="email" type="email" required value="${p.invite?.email ?? ''}"${p.invite ? html` aria-invalid="true" aria-describedby="invite_email-error"` : ''}>
+  ${p.invite ? html`<p class="field-error" id="invite_email-error" role="alert">${p.invite.error}</p>` : ''}
   <label for="invite_role">Role</label>
-  <select id="invite_role" name="role"><option value="member">member</option><option value="admin">admin</option></select>
+  <select id="invite_role" name="role"><option value="member">member</option><option value="admin"${p.invite?.role === 'admin' ? html` selected` : ''}>admin</option></select>
   <div class="actions"><button class="primary" type="submit">Invite</button></div>
 </form>`;
   return shell({
