@@ -62,7 +62,7 @@ export function signInPage(p: SignInView): RenderedPage {
     formTargets: p.upstreamOrigins,
     content: html`<h1>${p.title}</h1>
 ${p.subtitle ?? ''}
-${p.error ? html`<p class="error" role="alert" id="sign-in-error">${p.error}</p>` : ''}
+${p.error ? html`<p class="error" id="sign-in-error" role="alert">${p.error}</p>` : ''}
 ${upstream}
 ${dev}
 ${nothing ? html`<p class="error">No way to sign in is configured on this server.</p>` : ''}`,
