@@ -50,7 +50,7 @@ export function refusalDetails(refusal: ConsentRefusal, ctx: RefusalContext): Ht
     ? html`You are an admin of this workspace: <a href="${base}?${prefill}">open Workspace settings with it filled in</a>, check it and press <strong>Save policy</strong>, then connect again.`
     : html`Ask an admin of the workspace${ctx.admins.length ? html` (${ctx.admins.join(', ')})` : ''} to change <strong>${setting}</strong> under Workspace settings, then connect again.`;
   return html`<div class="error" role="alert">
-<p><code>${refusal.error}</code></p>
+<p><code>${refusal.value ? `${refusal.error}: ${refusal.value}` : refusal.error}</code></p>
 <p>${explain}</p>
 <p>${todo}</p>
 </div>`;

@@ -31,7 +31,11 @@ export async function completeAuthorization(authorizeUrl: string, options: Conse
     }
     const page = await response.text();
     if (response.status !== 200) {
-      const alert = page.match(/role="alert">([^<]*)</)?.[1];
+      // The alert's text, tags stripped: a policy refusal is a block whose first line is the error.
+      const alert = page
+        .match(/role="alert">([\s\S]*?)<\/(?:p|div)>/)?.[1]
+        ?.replace(/<[^>]+>/g, '')
+        .trim();
       throw new Error(`HTTP ${response.status} at ${url.pathname}: ${alert ?? page.slice(0, 500)}`);
     }
     request = submitForm(url, page, options);
