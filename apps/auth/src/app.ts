@@ -8,6 +8,7 @@ import { adminRoutes } from './admin/routes.js';
 import { apiRoutes } from './api/routes.js';
 import type { AuthConfig } from './config.js';
 import { dashboardRoutes } from './dashboard/routes.js';
+import { homeRoutes } from './home/routes.js';
 import { scheduleExpiredRowSweep } from './housekeeping/expired-rows.js';
 import { instanceAdminRoutes } from './instance-admin/routes.js';
 import { interactionRoutes } from './interaction/routes.js';
@@ -85,6 +86,7 @@ export async function buildAuthApp({
   await app.register(dashboardRoutes, { config, db, tokenCreation });
   await app.register(apiRoutes, { config, db, tokenCreation });
   await app.register(instanceAdminRoutes, { config, db });
+  homeRoutes(app, { mcpUrl: config.mcpResource });
   app.get('/healthz', async () => ({ status: 'ok', version: VERSION }));
   serveCliClientMetadata(app, config.issuer);
   scheduleClientReaping(app, db, config.clientReaping);

@@ -77,6 +77,7 @@ export async function buildMcpApp({
     allowedHosts: new Set(config.allowedHosts),
     path: new URL(config.resource).pathname,
     resourceMetadata,
+    browser: { resource: config.resource, issuer: config.issuer },
     verify: tokens.verify,
     fastToolCalls,
   });

@@ -104,8 +104,16 @@ it('Cursor returns to its own scheme: refused until the workspace allows it, the
   const first = await openConsent();
   expect(first.text).toContain('You will be sent back to the app on this device that opens cursor: links.');
   expect(first.text).toMatch(/runs on your own computer, where any app can claim cursor: links/);
-  await page.getByRole('button', { name: 'Approve' }).click();
-  await expect.poll(() => page.getByRole('alert').innerText()).toContain('redirect_uri is not allowed');
+  // Said before Approve, which is off: the refused URI, whose rule it is, and for this admin a link
+  // to the setting with the URI filled in.
+  expect(await page.getByRole('button', { name: 'Approve' }).isDisabled()).toBe(true);
+  const alert = await page.getByRole('alert').innerText();
+  expect(alert).toContain('redirect_uri is not allowed');
+  expect(alert).toContain(cursorCallback);
+  expect(alert).toContain("frank@example.com's workspace");
+  expect(
+    await page.getByRole('link', { name: 'open Workspace settings with it filled in' }).getAttribute('href'),
+  ).toContain(`add_redirect_uri=${encodeURIComponent(cursorCallback)}`);
   expect(handedToApp()).toBeUndefined();
 
   expect((await admin.allowRedirectUris([cursorCallback])).status).toBe(200);

@@ -122,6 +122,7 @@ describe('personal access token creation (PAT_CREATE_LIMIT per user)', () => {
     const form = new URL('/dashboard/tokens', env.stack.issuer);
     return fetch(form, {
       method: 'POST',
+      redirect: 'manual',
       headers: { cookie: jar.header(form), 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
         csrf,
@@ -140,7 +141,8 @@ describe('personal access token creation (PAT_CREATE_LIMIT per user)', () => {
 
     expect((await viaApi(alice, workspace)).status).toBe(201);
     expect((await viaApi(alice, workspace)).status).toBe(201);
-    expect((await viaDashboard(jar, workspace)).status).toBe(201);
+    // Created, then shown on the page it redirects to (POST → 303 → GET).
+    expect((await viaDashboard(jar, workspace)).status).toBe(303);
 
     const refused = await viaApi(alice, workspace);
     expect(refused.status).toBe(429);

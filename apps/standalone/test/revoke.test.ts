@@ -37,6 +37,7 @@ it('revoking a connected app in the dashboard locks its client out within a seco
   expect(await apps.innerText()).not.toMatch(/\tnever\t/);
 
   await page.getByRole('button', { name: 'Revoke Enclavia test client' }).first().click();
+  await page.getByRole('button', { name: 'Yes, revoke Enclavia test client' }).click();
   await expect.poll(() => page.locator('main').innerText()).toContain('Connected app revoked');
   const revokedAt = performance.now();
   let status = 0;

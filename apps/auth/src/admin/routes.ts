@@ -1,9 +1,11 @@
+import { isScope, SCOPES } from '@enclavia/contract';
 import type { Database } from '@enclavia/db';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AuthConfig } from '../config.js';
 import { isInstanceAdmin } from '../instance-admin/disable.js';
 import { connectedAppsIn } from '../tokens/grants.js';
+import { confirmPage } from '../web/confirm-page.js';
 import { csrfToken } from '../web/csrf.js';
 import { sendFailurePage } from '../web/failure-page.js';
 import { sendPage } from '../web/page.js';
@@ -23,6 +25,7 @@ import {
   roleInput,
   updatePolicy,
   WorkspaceError,
+  type WorkspacePolicy,
 } from '../workspaces/index.js';
 import { adminHomePage, auditPage, notFoundPage, settingsPage } from './views.js';
 
@@ -113,26 +116,36 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
     reply: FastifyReply,
     workspaceId: string,
     error?: string,
+    typed?: TypedPolicy,
+    invite?: { email: string; role: 'admin' | 'member'; error: string },
   ) => {
     const user = request.user!;
     const workspace = await adminWorkspace(db, user.id, workspaceId);
     const query = request.query as Record<string, unknown>;
+    const removed = query.done === 'removed' ? z.email().safeParse(query.who) : undefined;
     const notice =
       query.done === 'policy'
         ? policySavedNotice(policyDone.parse(query))
-        : NOTICES[String(query.done ?? '')];
+        : removed?.success
+          ? `Member removed: ${removed.data}. Their connected apps and tokens for this workspace were revoked.`
+          : NOTICES[String(query.done ?? '')];
+    const saved = await getPolicy(db, workspace.id);
+    const draft = error || typed ? undefined : prefilled(saved, query);
     const page = settingsPage({
       email: user.email,
       csrf: csrfToken(request, reply, secure),
       workspace,
-      policy: await getPolicy(db, workspace.id),
+      policy: typed?.policy ?? draft ?? saved,
+      ...(draft ? { draftNotice: true } : {}),
+      ...(typed ? { policyErrors: typed.errors, confirmTokensOff: typed.confirmTokensOff } : {}),
+      ...(invite ? { invite } : {}),
       connectedApps: (await connectedAppsIn(db, workspace.id)).length,
       serverLifetimes: config.ttl,
       ...(await listMembers(db, workspace.id)),
       ...(notice && !error ? { notice } : {}),
       ...(error ? { error } : {}),
     });
-    return sendPage(reply, page, error ? 400 : 200);
+    return sendPage(reply, page, error || typed?.errors || invite ? 400 : 200);
   };
   const done = (reply: FastifyReply, workspaceId: string, what: string) =>
     reply.redirect(`/admin/workspaces/${workspaceId}?done=${what}`, 303);
@@ -154,8 +167,33 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
     const workspace = await adminWorkspace(db, request.user!.id, params(request).id);
     const form = policyForm.safeParse(body(request));
     if (!form.success) return settings(request, reply, workspace.id, 'The policy form was not understood.');
+    const saved = await getPolicy(db, workspace.id);
+    const typed = asPolicy(form.data, saved);
     const change = policyChange.safeParse(form.data);
-    if (!change.success) return settings(request, reply, workspace.id, messages(change.error));
+    if (!change.success)
+      return settings(request, reply, workspace.id, undefined, {
+        policy: typed,
+        errors: errorsByField(change.error),
+      });
+    // Turning tokens off revokes every one of them: the first Save asks, the second one does it.
+    if (
+      saved.personalAccessTokensEnabled &&
+      !typed.personalAccessTokensEnabled &&
+      body(request).confirm_tokens_off !== 'yes'
+    )
+      return sendPage(
+        reply,
+        settingsPage({
+          email: request.user!.email,
+          csrf: csrfToken(request, reply, secure),
+          workspace,
+          policy: typed,
+          confirmTokensOff: true,
+          connectedApps: (await connectedAppsIn(db, workspace.id)).length,
+          serverLifetimes: config.ttl,
+          ...(await listMembers(db, workspace.id)),
+        }),
+      );
     const { effects } = await updatePolicy(db, {
       actorUserId: request.user!.id,
       workspaceId: workspace.id,
@@ -172,7 +210,12 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
   app.post('/admin/workspaces/:id/members', async (request, reply) => {
     const workspace = await adminWorkspace(db, request.user!.id, params(request).id);
     const invite = inviteInput.safeParse({ email: body(request).email, role: body(request).role });
-    if (!invite.success) return settings(request, reply, workspace.id, messages(invite.error));
+    if (!invite.success)
+      return settings(request, reply, workspace.id, undefined, undefined, {
+        email: typeof body(request).email === 'string' ? String(body(request).email).slice(0, 320) : '',
+        role: body(request).role === 'admin' ? 'admin' : 'member',
+        error: messages(invite.error),
+      });
     const result = await inviteMember(db, {
       actorUserId: request.user!.id,
       workspaceId: workspace.id,
@@ -196,13 +239,32 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
 
   app.post('/admin/workspaces/:id/members/:userId/remove', async (request, reply) => {
     const workspace = await adminWorkspace(db, request.user!.id, params(request).id);
+    const member = (await listMembers(db, workspace.id)).members.find(
+      (m) => m.userId === params(request).userId,
+    );
+    if (member && body(request).confirm !== 'yes') {
+      const page = confirmPage({
+        email: request.user!.email,
+        csrf: csrfToken(request, reply, secure),
+        action: `/admin/workspaces/${workspace.id}/members/${member.userId}/remove`,
+        button: `Remove ${member.email}`,
+        what: `${member.email} (${member.role}) from ${workspace.name}`,
+        consequence:
+          'Every app they connected to this workspace and their personal access tokens for it are revoked within a second.',
+        cancel: `/admin/workspaces/${workspace.id}`,
+      });
+      return sendPage(reply, page);
+    }
     await removeMember(db, {
       actorUserId: request.user!.id,
       workspaceId: workspace.id,
       userId: params(request).userId!,
       accessTokenTtl: config.ttl.accessToken,
     });
-    return done(reply, workspace.id, 'removed');
+    return reply.redirect(
+      `/admin/workspaces/${workspace.id}?done=removed&who=${encodeURIComponent(member?.email ?? '')}`,
+      303,
+    );
   });
 
   app.post('/admin/workspaces/:id/invitations/cancel', async (request, reply) => {
@@ -218,11 +280,28 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
   app.get('/admin/workspaces/:id/audit', async (request, reply) => {
     const user = request.user!;
     const workspace = await adminWorkspace(db, user.id, params(request).id);
+    const q = auditQuery.parse(request.query ?? {});
+    const filter = {
+      ...(q.action ? { action: q.action } : {}),
+      ...(q.member ? { member: q.member.toLowerCase() } : {}),
+    };
+    // One more than a page: whether there is an older page to offer.
+    const rows = await listAudit(db, workspace.id, {
+      ...filter,
+      ...(q.before ? { before: q.before } : {}),
+      limit: AUDIT_PAGE + 1,
+    });
+    const events = rows.slice(0, AUDIT_PAGE);
+    const { members } = await listMembers(db, workspace.id);
     const page = auditPage({
       email: user.email,
       csrf: csrfToken(request, reply, secure),
       workspace,
-      events: await listAudit(db, workspace.id),
+      events,
+      filter,
+      members: members.map((m) => m.email),
+      ...(rows.length > AUDIT_PAGE ? { nextBefore: events.at(-1)!.id } : {}),
+      paged: q.before !== undefined,
     });
     return sendPage(reply, page);
   });
@@ -237,6 +316,75 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
     return sendFailurePage(error, request, reply, { logMessage: 'admin request failed' });
   });
 };
+
+const AUDIT_PAGE = 50;
+
+/** The audit log's filter and page, from its query; anything unreadable is left out. */
+const auditQuery = z.object({
+  action: z.string().max(100).optional().catch(undefined),
+  member: z.string().max(320).optional().catch(undefined),
+  before: z.coerce.number().int().positive().optional().catch(undefined),
+});
+
+/** A refused connection's link fills in the value it needs (`?add_redirect_uri=…`); nothing is saved yet. */
+const prefill = z.object({
+  add_redirect_uri: z.string().max(2000).optional().catch(undefined),
+  add_client_id: z.string().max(2000).optional().catch(undefined),
+  add_scopes: z.string().max(200).optional().catch(undefined),
+  enable_mcp: z.literal('on').optional().catch(undefined),
+});
+
+function prefilled(policy: WorkspacePolicy, query: Record<string, unknown>): WorkspacePolicy | undefined {
+  const p = prefill.parse(query);
+  if (!p.add_redirect_uri && !p.add_client_id && !p.add_scopes && !p.enable_mcp) return undefined;
+  const add = <T>(list: T[], value: T | undefined) =>
+    value && !list.includes(value) ? [...list, value] : list;
+  const scopes = (p.add_scopes ?? '').split(' ').filter(isScope);
+  return {
+    ...policy,
+    mcpEnabled: policy.mcpEnabled || p.enable_mcp === 'on',
+    allowedRedirectUris: add(policy.allowedRedirectUris, p.add_redirect_uri),
+    allowedClientIds: add(policy.allowedClientIds, p.add_client_id),
+    scopeCeiling: SCOPES.filter((s) => policy.scopeCeiling.includes(s) || scopes.includes(s)),
+  };
+}
+
+interface TypedPolicy {
+  policy: WorkspacePolicy;
+  errors?: Record<string, string[]>;
+  confirmTokensOff?: boolean;
+}
+
+/** What the admin typed, in the page's terms, to show it back: nothing they entered is lost. */
+function asPolicy(form: z.output<typeof policyForm>, saved: WorkspacePolicy): WorkspacePolicy {
+  return {
+    mcpEnabled: form.mcp_enabled,
+    allowedRedirectUris: form.allowed_redirect_uris,
+    allowedClientIds: form.allowed_client_ids,
+    scopeCeiling: SCOPES.filter((s) => form.scope_ceiling.includes(s)),
+    personalAccessTokensEnabled: form.personal_access_tokens_enabled,
+    accessTokenTtl: keptLifetime(form.access_token_ttl, saved.accessTokenTtl),
+    refreshTokenTtl: keptLifetime(form.refresh_token_ttl, saved.refreshTokenTtl),
+    refreshTokensEnabled: form.refresh_tokens_enabled,
+    enterpriseIdpIssuer: form.enterprise_idp_issuer.trim() || null,
+    enterpriseJitMembership: form.enterprise_jit_membership,
+    enterpriseEmailDomain: form.enterprise_email_domain.trim() || null,
+  };
+}
+
+const keptLifetime = (typed: number | null, saved: number | null) =>
+  typed === null || Number.isFinite(typed) ? typed : saved;
+
+/** Each message under the field it is about, one per line, as sentences. */
+function errorsByField(error: z.ZodError): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    const text = `${issue.message.charAt(0).toUpperCase()}${issue.message.slice(1)}`;
+    errors[field] = [...(errors[field] ?? []), /[.!?]$/.test(text) ? text : `${text}.`];
+  }
+  return errors;
+}
 
 function policySavedNotice({ revoked, tokens }: z.output<typeof policyDone>): string {
   const parts = ['Policy saved.'];

@@ -1,28 +1,39 @@
 import { SCOPE_DESCRIPTIONS, SCOPES } from '@enclavia/contract';
+import { when } from '../web/format.js';
 import { type Html, html } from '../web/html.js';
 import { errorPage, type RenderedPage, renderPage } from '../web/page.js';
+import { adminLinks, siteHeader } from '../web/site-header.js';
+import { stackedTable } from '../web/table.js';
 import type { WorkspacePolicy } from '../workspaces/index.js';
+import { ACTION_WORDS, changeInWords } from './audit-words.js';
 
 interface Workspace {
   id: string;
   name: string;
 }
 
-/** An admin page: who is signed in, a way out, the workspace's links if any, the title. */
+/** An admin page: the site's header (who is signed in, the way out, navigation), the workspace's links if any, the title. */
 export function shell(p: {
   title: string;
   email: string;
   csrf: string;
   workspace?: Workspace;
   body: Html;
+  /** The path of this page, marked in the navigation. */
+  current?: string;
+  /** Where the header's admin links lead, where no workspace is shown (one workspace: straight to it). */
+  administered?: Workspace[];
 }): RenderedPage {
+  const admin = p.workspace
+    ? { settings: `/admin/workspaces/${p.workspace.id}`, audit: `/admin/workspaces/${p.workspace.id}/audit` }
+    : (adminLinks(p.administered ?? []) ?? { settings: '/admin', audit: '/admin' });
   const nav = p.workspace
-    ? html`<nav><a href="/admin/workspaces/${p.workspace.id}">Workspace settings</a> · <a href="/admin/workspaces/${p.workspace.id}/audit">Audit log</a> · <a href="/admin">All workspaces</a></nav>`
+    ? html`<p class="muted">${p.workspace.name} · <a href="/admin">All workspaces</a></p>`
     : '';
   return renderPage({
     title: p.title,
-    content: html`<p class="muted">Signed in as ${p.email}
-<form class="inline" method="post" action="/logout"><input type="hidden" name="csrf" value="${p.csrf}"><button type="submit">Sign out</button></form></p>
+    wide: true,
+    content: html`${siteHeader({ email: p.email, csrf: p.csrf, admin, current: p.current ?? '' })}
 ${nav}
 <h1>${p.title}</h1>
 ${p.body}`,
@@ -57,6 +68,7 @@ export function adminHomePage(p: {
     title: 'Workspaces you administer',
     email: p.email,
     csrf: p.csrf,
+    administered: p.workspaces,
     body: html`${instance}${list}`,
   });
 }
@@ -73,33 +85,61 @@ export interface SettingsView {
   invitations: Array<{ email: string; role: string }>;
   notice?: string;
   error?: string;
+  /** The policy shown holds values filled in from a refused connection, not saved yet. */
+  draftNotice?: boolean;
+  /** The policy as typed was refused: the messages of each field, shown under it. */
+  policyErrors?: Record<string, string[]>;
+  /** Save turned tokens off: ask once more, naming what it revokes, before saving. */
+  confirmTokensOff?: boolean;
+  /** The invitation as typed, refused: shown back with the message under the field. */
+  invite?: { email: string; role: 'admin' | 'member'; error: string };
+}
+
+/** The messages about one field of the policy form, under it, tied to it for screen readers. */
+function fieldErrors(p: SettingsView, field: string): Html | '' {
+  const list = p.policyErrors?.[field];
+  if (!list?.length) return '';
+  return html`<div class="field-error" id="${field}-error">${list.map((m) => html`<p>${m}</p>`)}</div>`;
+}
+const describedBy = (p: SettingsView, field: string) =>
+  p.policyErrors?.[field]?.length ? html` aria-invalid="true" aria-describedby="${field}-error"` : '';
+
+interface MemberRow {
+  userId: string;
+  email: string;
+  role: string;
+  invited: boolean;
 }
 
 export function settingsPage(p: SettingsView): RenderedPage {
   const csrf = html`<input type="hidden" name="csrf" value="${p.csrf}">`;
   const base = `/admin/workspaces/${p.workspace.id}`;
-  const roleSelect = (current: string) =>
-    html`<select name="role" aria-label="Role">${['member', 'admin'].map(
+  const roleSelect = (current: string, email: string) =>
+    html`<select name="role" aria-label="Role of ${email}">${['member', 'admin'].map(
       (r) => html`<option value="${r}"${r === current ? html` selected` : ''}>${r}</option>`,
     )}</select>`;
-  const body = html`<p class="muted">${p.workspace.name}</p>
-${p.notice ? html`<p class="notice" role="status">${p.notice}</p>` : ''}
+  const body = html`${p.notice ? html`<p class="notice" role="status">${p.notice}</p>` : ''}
 ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
 <h2>MCP policy</h2>
+${p.policyErrors ? html`<p class="error" role="alert">The policy was not saved: ${Object.values(p.policyErrors).flat().length} problem(s), each shown under its field. Everything you typed is still here.</p>` : ''}
+${p.draftNotice ? html`<p class="warning" role="status">Filled in from a refused connection and <strong>not saved yet</strong>: check the policy below and press <strong>Save policy</strong>.</p>` : ''}
 <form method="post" action="${base}/policy">
   ${csrf}
   <label><input type="checkbox" name="mcp_enabled" value="on"${p.policy.mcpEnabled ? html` checked` : ''}> MCP integration enabled</label>
   <label for="allowed_redirect_uris">Allowed redirect URIs</label>
-  <textarea id="allowed_redirect_uris" name="allowed_redirect_uris" rows="5">${p.policy.allowedRedirectUris.join('\n')}</textarea>
+  <textarea id="allowed_redirect_uris" name="allowed_redirect_uris" rows="5"${describedBy(p, 'allowed_redirect_uris')}>${p.policy.allowedRedirectUris.join('\n')}</textarea>
+  ${fieldErrors(p, 'allowed_redirect_uris')}
   <p class="muted">One per line: https, http on loopback, or an app's own scheme (<code>cursor://anysphere.cursor-mcp/oauth/callback</code>). A loopback entry (localhost, 127.0.0.1, [::1]) matches any port; every other entry matches exactly.</p>
   <label for="allowed_client_ids">Allowed OAuth client IDs</label>
-  <textarea id="allowed_client_ids" name="allowed_client_ids" rows="3">${p.policy.allowedClientIds.join('\n')}</textarea>
+  <textarea id="allowed_client_ids" name="allowed_client_ids" rows="3"${describedBy(p, 'allowed_client_ids')}>${p.policy.allowedClientIds.join('\n')}</textarea>
+  ${fieldErrors(p, 'allowed_client_ids')}
   <p class="muted">One per line; empty allows any client. Registered client IDs or client ID metadata document URLs.</p>
-  <fieldset><legend>Scope ceiling</legend>
+  <fieldset${describedBy(p, 'scope_ceiling')}><legend>Scope ceiling</legend>
   ${SCOPES.map(
     (s) =>
       html`<label><input type="checkbox" name="scope_ceiling" value="${s}"${p.policy.scopeCeiling.includes(s) ? html` checked` : ''}> ${SCOPE_DESCRIPTIONS[s]} <code>${s}</code></label>`,
   )}
+  ${fieldErrors(p, 'scope_ceiling')}
   </fieldset>
   <label><input type="checkbox" name="personal_access_tokens_enabled" value="on"${p.policy.personalAccessTokensEnabled ? html` checked` : ''}> Personal access tokens enabled</label>
   <p class="muted">Turning them off revokes every personal access token of this workspace.</p>
@@ -115,34 +155,61 @@ ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
   <label for="enterprise_email_domain">Only emails of this domain (optional)</label>
   <input id="enterprise_email_domain" name="enterprise_email_domain" value="${p.policy.enterpriseEmailDomain ?? ''}" placeholder="example.com">
   <p class="muted">Members can then connect apps through your company's identity provider without a consent page (see docs/enterprise.md); this policy still applies. Clearing the issuer stops new connections through it at once.</p>
-  <div class="actions"><button class="primary" type="submit" aria-describedby="policy-effects">Save policy</button></div>
+  ${fieldErrors(p, 'access_token_ttl')}${fieldErrors(p, 'refresh_token_ttl')}${fieldErrors(p, 'form')}
+  ${
+    p.confirmTokensOff
+      ? html`<div class="confirm" role="alert"><p><strong>Turn personal access tokens off?</strong> Saving revokes every personal access token of ${p.workspace.name}: clients using them are refused within a second, and turning tokens on again does not bring them back.</p>
+  <div class="actions"><button class="primary" type="submit" name="confirm_tokens_off" value="yes">Yes, turn tokens off and save</button> <a href="/admin/workspaces/${p.workspace.id}">Cancel</a></div></div>`
+      : html`<div class="actions"><button class="primary" type="submit" aria-describedby="policy-effects">Save policy</button></div>`
+  }
   <p class="muted" id="policy-effects">Saving applies at once to what is already connected (${p.connectedApps} app${p.connectedApps === 1 ? '' : 's'} now, and personal access tokens): with MCP integration off they stop working until you turn it on again; a lower scope ceiling narrows what they may do, and raising it gives back only what each person approved; a client ID or redirect URI taken off its list revokes the apps that use it.</p>
 </form>
 <h2>Members</h2>
-<table>
-<thead><tr><th>Email</th><th>Role</th><th></th></tr></thead>
-<tbody>
-${p.members.map(
-  (m) => html`<tr><td>${m.email}</td>
-<td><form method="post" action="${base}/members/${m.userId}/role">${csrf}${roleSelect(m.role)} <button type="submit">Change role</button></form></td>
-<td><form method="post" action="${base}/members/${m.userId}/remove">${csrf}<button type="submit">Remove ${m.email}</button></form></td></tr>`,
+${stackedTable<MemberRow>(
+  [
+    {
+      label: 'Email',
+      cell: (r) => (r.invited ? html`${r.email} <span class="muted">(invited)</span>` : r.email),
+    },
+    {
+      label: 'Role',
+      cell: (r) =>
+        r.invited
+          ? r.role
+          : html`<form method="post" action="${base}/members/${r.userId}/role">${csrf}${roleSelect(r.role, r.email)} <button type="submit">Change role</button></form>`,
+    },
+    {
+      label: 'Action',
+      hidden: true,
+      cell: (r) =>
+        r.invited
+          ? html`<form method="post" action="${base}/invitations/cancel">${csrf}<input type="hidden" name="email" value="${r.email}"><button type="submit">Cancel invitation for ${r.email}</button></form>`
+          : html`<form method="post" action="${base}/members/${r.userId}/remove">${csrf}<button type="submit">Remove ${r.email}</button></form>`,
+    },
+  ],
+  [
+    ...p.members.map((m) => ({ ...m, invited: false })),
+    ...p.invitations.map((i) => ({ ...i, userId: '', invited: true })),
+  ],
 )}
-${p.invitations.map(
-  (i) => html`<tr><td>${i.email} <span class="muted">(invited)</span></td><td>${i.role}</td>
-<td><form method="post" action="${base}/invitations/cancel">${csrf}<input type="hidden" name="email" value="${i.email}"><button type="submit">Cancel invitation for ${i.email}</button></form></td></tr>`,
-)}
-</tbody>
-</table>
 <h2>Invite a member</h2>
 <form method="post" action="${base}/members">
   ${csrf}
   <label for="invite_email">Email address</label>
-  <input id="invite_email" name="email" type="email" required>
+  <input id="invite_email" name="email" type="email" required value="${p.invite?.email ?? ''}"${p.invite ? html` aria-invalid="true" aria-describedby="invite_email-error"` : ''}>
+  ${p.invite ? html`<p class="field-error" id="invite_email-error" role="alert">${p.invite.error}</p>` : ''}
   <label for="invite_role">Role</label>
-  <select id="invite_role" name="role"><option value="member">member</option><option value="admin">admin</option></select>
+  <select id="invite_role" name="role"><option value="member">member</option><option value="admin"${p.invite?.role === 'admin' ? html` selected` : ''}>admin</option></select>
   <div class="actions"><button class="primary" type="submit">Invite</button></div>
 </form>`;
-  return shell({ title: 'Workspace settings', email: p.email, csrf: p.csrf, workspace: p.workspace, body });
+  return shell({
+    title: 'Workspace settings',
+    email: p.email,
+    csrf: p.csrf,
+    workspace: p.workspace,
+    body,
+    current: base,
+  });
 }
 
 const MINUTE = 60;
@@ -166,28 +233,95 @@ function lifetimeSelect(name: string, current: number | null, server: number, pr
   )}</select>`;
 }
 
-export function auditPage(p: {
+interface AuditEvent {
+  id: number;
+  at: Date;
+  actor: string | null;
+  actorClientId: string | null;
+  action: string;
+  target: string | null;
+  subject?: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+export interface AuditView {
   email: string;
   csrf: string;
   workspace: Workspace;
-  events: Array<{
-    at: Date;
-    actor: string | null;
-    actorClientId: string | null;
-    action: string;
-    target: string | null;
-    before: unknown;
-    after: unknown;
-  }>;
-}): RenderedPage {
-  const json = (v: unknown) => (v === null || v === undefined ? '' : JSON.stringify(v));
-  const body = html`<p class="muted">${p.workspace.name}</p>
-<table>
-<thead><tr><th>When</th><th>Who</th><th>What</th><th>Target</th><th>Before</th><th>After</th></tr></thead>
-<tbody>${p.events.map(
-    (e) =>
-      html`<tr><td>${e.at.toISOString()}</td><td>${e.actor ?? ''}${e.actorClientId ? html` <span class="muted">via ${e.actorClientId}</span>` : ''}</td><td>${e.action}</td><td>${e.target ?? ''}</td><td><code>${json(e.before)}</code></td><td><code>${json(e.after)}</code></td></tr>`,
-  )}</tbody>
-</table>`;
-  return shell({ title: 'Audit log', email: p.email, csrf: p.csrf, workspace: p.workspace, body });
+  events: AuditEvent[];
+  /** The filter as chosen, and whom it can name. */
+  filter: { action?: string; member?: string };
+  members: string[];
+  /** The id to continue from for the next (older) page, when there is one. */
+  nextBefore?: number;
+  /** Whether this is a later page: offer the way back to the newest. */
+  paged: boolean;
+}
+
+export function auditPage(p: AuditView): RenderedPage {
+  const base = `/admin/workspaces/${p.workspace.id}/audit`;
+  const query = (extra: Record<string, string | number>) => {
+    const q = new URLSearchParams();
+    if (p.filter.action) q.set('action', p.filter.action);
+    if (p.filter.member) q.set('member', p.filter.member);
+    for (const [k, v] of Object.entries(extra)) q.set(k, String(v));
+    return `${base}?${q}`;
+  };
+  const filters = html`<form method="get" action="${base}" class="filter">
+<label for="audit_action">What</label>
+<select id="audit_action" name="action"><option value="">Everything</option>${Object.entries(
+    ACTION_WORDS,
+  ).map(
+    ([a, words]) =>
+      html`<option value="${a}"${a === p.filter.action ? html` selected` : ''}>${words}</option>`,
+  )}</select>
+<label for="audit_member">Who (made it or is its subject)</label>
+<select id="audit_member" name="member"><option value="">Anyone</option>${p.members.map(
+    (m) => html`<option value="${m}"${m === p.filter.member ? html` selected` : ''}>${m}</option>`,
+  )}</select>
+<div class="actions"><button type="submit">Show</button>${p.filter.action || p.filter.member ? html` <a href="${base}">Clear the filter</a>` : ''}</div>
+</form>`;
+  const table =
+    p.events.length === 0
+      ? html`<p class="muted">Nothing ${p.filter.action || p.filter.member ? 'matches this filter' : 'has happened in this workspace yet'}.</p>`
+      : stackedTable<AuditEvent>(
+          [
+            { label: 'When', cell: (e) => when(e.at) },
+            {
+              label: 'Who',
+              cell: (e) =>
+                html`${e.actor ?? 'Enclavia'}${e.actorClientId ? html` <span class="muted">via ${e.actorClientId}</span>` : ''}`,
+            },
+            {
+              label: 'What',
+              cell: (e) => html`${ACTION_WORDS[e.action] ?? e.action} <code class="muted">${e.action}</code>`,
+            },
+            { label: 'About', cell: (e) => e.target ?? e.subject ?? '' },
+            {
+              label: 'Change',
+              cell: (e) => {
+                const lines = changeInWords(e.before, e.after);
+                return lines.length
+                  ? html`<ul class="scopes">${lines.map((l) => html`<li>${l}</li>`)}</ul>`
+                  : '';
+              },
+            },
+          ],
+          p.events,
+          'Audit log entries, newest first',
+        );
+  const paging = html`<nav aria-label="Pages of the log"><ul>${p.paged ? html`<li><a href="${query({})}">Newest entries</a></li>` : ''}${
+    p.nextBefore !== undefined
+      ? html`<li><a href="${query({ before: p.nextBefore })}">Older entries</a></li>`
+      : ''
+  }</ul></nav>`;
+  return shell({
+    title: 'Audit log',
+    email: p.email,
+    csrf: p.csrf,
+    workspace: p.workspace,
+    body: html`${filters}${table}${paging}`,
+    current: base,
+  });
 }

@@ -12,12 +12,15 @@ import {
   listPersonalAccessTokens,
   revokePersonalAccessToken,
 } from '../tokens/personal-access-tokens.js';
+import { confirmPage } from '../web/confirm-page.js';
 import { csrfToken } from '../web/csrf.js';
 import { sendFailurePage } from '../web/failure-page.js';
 import { sendPage } from '../web/page.js';
 import { formCsrf, signInFirst } from '../web/page-guards.js';
+import { setSignedJson, takeSignedJson } from '../web/signed-cookie.js';
 import { adminWorkspacesOf, WorkspaceError } from '../workspaces/index.js';
-import { dashboardPage } from './views.js';
+import { NEW_TOKEN_PATH, newTokenHandoff } from './new-token-handoff.js';
+import { type DashboardView, dashboardPage, type TokenFormState } from './views.js';
 
 export interface DashboardRoutesOptions {
   config: AuthConfig;
@@ -25,10 +28,9 @@ export interface DashboardRoutesOptions {
   tokenCreation: TokenCreationLimit;
 }
 
-const NOTICES: Record<string, string> = {
-  app: 'Connected app revoked: its tokens no longer work.',
-  token: 'Personal access token revoked.',
-};
+/** What a revocation did, named, carried to the page it redirects to (signed: no one else can word it). */
+const NOTICE_COOKIE = 'enclavia_notice';
+const noticeSchema = z.object({ notice: z.string().max(300) });
 
 /** The token form as submitted, into what the API takes. */
 const tokenForm = z
@@ -60,77 +62,207 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async
   app.addHook('preHandler', signInFirst(db));
   app.addHook('preHandler', formCsrf(origin));
 
+  const handoff = newTokenHandoff(db, secure);
+  const cookieScope = { path: '/dashboard', secure };
+  const tell = (reply: FastifyReply, notice: string) =>
+    setSignedJson(reply, NOTICE_COOKIE, { notice }, { ...cookieScope, maxAge: 60 });
+  const memberQuery = z.object({ member: z.string().max(320).optional().catch(undefined) });
+
   const render = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    extra: { error?: string; newToken?: string } = {},
+    extra: Pick<DashboardView, 'error' | 'newToken' | 'tokenForm' | 'notice'> = {},
     status = 200,
   ) => {
     const user = request.user!;
     const administered = await adminWorkspacesOf(db, user.id);
-    const notice = NOTICES[String((request.query as Record<string, unknown>).done ?? '')];
+    const taken = takeSignedJson(request, reply, NOTICE_COOKIE, noticeSchema, cookieScope);
+    const notice = extra.notice ?? (taken.status === 'ok' ? taken.value.notice : undefined);
+    const { apps, memberFilter } = await appsToShow(
+      user.id,
+      administered,
+      memberQuery.parse(request.query ?? {}).member,
+    );
     const page = dashboardPage({
       email: user.email,
       csrf: csrfToken(request, reply, secure),
-      apps: await connectedAppsOf(db, user.id),
-      administered: await Promise.all(
-        administered.map(async (w) => ({ ...w, apps: await connectedAppsIn(db, w.id) })),
-      ),
+      mcpUrl: config.mcpResource,
+      issuer: config.issuer,
+      apps,
+      ...(memberFilter ? { memberFilter } : {}),
+      administered,
       tokens: await listPersonalAccessTokens(db, user.id),
       workspaces: await workspacesOf(db, user.id),
       expiryDays: EXPIRY_DAYS,
       ...(notice && !extra.error ? { notice } : {}),
-      ...extra,
+      ...(extra.error ? { error: extra.error } : {}),
+      ...(extra.newToken ? { newToken: extra.newToken } : {}),
+      ...(extra.tokenForm ? { tokenForm: extra.tokenForm } : {}),
     });
     return sendPage(reply, page, status);
   };
+
+  /** The user's own apps and, for an admin, every app of their workspaces: one list, filterable by member. */
+  const appsToShow = async (userId: string, administered: Array<{ id: string }>, member?: string) => {
+    const own = await connectedAppsOf(db, userId);
+    if (administered.length === 0) return { apps: own };
+    const all = [...own, ...(await Promise.all(administered.map((w) => connectedAppsIn(db, w.id)))).flat()];
+    const unique = [...new Map(all.map((a) => [a.id, a])).values()].sort(
+      (x, y) => y.createdAt.getTime() - x.createdAt.getTime(),
+    );
+    const members = [...new Set(unique.map((a) => a.user))].sort();
+    const selected = member && members.includes(member) ? member : undefined;
+    return {
+      apps: selected ? unique.filter((a) => a.user === selected) : unique,
+      memberFilter: { members, ...(selected ? { selected } : {}) },
+    };
+  };
+
+  const confirmed = (request: FastifyRequest) => body(request).confirm === 'yes';
 
   app.get('/dashboard', async (request, reply) => render(request, reply));
 
   app.post('/dashboard/apps/:id/revoke', async (request, reply) => {
     const { id } = request.params as { id: string };
+    const user = request.user!;
+    const administered = await adminWorkspacesOf(db, user.id);
+    const { apps } = await appsToShow(user.id, administered);
+    const target = apps.find((a) => a.id === id);
+    const name = target ? (target.clientName ?? target.clientId) : 'this app';
+    if (target && !confirmed(request)) {
+      const page = confirmPage({
+        email: user.email,
+        csrf: csrfToken(request, reply, secure),
+        action: `/dashboard/apps/${id}/revoke`,
+        button: `Revoke ${name}`,
+        what: `${name}${target.user === user.email ? '' : ` of ${target.user}`}, in ${target.workspace}`,
+        consequence:
+          'It stops working within a second, and its refresh token with it. To use it again, someone must connect and approve it anew.',
+        cancel: '/dashboard',
+      });
+      return sendPage(reply, page);
+    }
     await revokeConnectedApp(db, {
-      actorUserId: request.user!.id,
+      actorUserId: user.id,
       grantId: id,
       accessTokenTtl: config.ttl.accessToken,
     });
-    return reply.redirect('/dashboard?done=app', 303);
+    tell(reply, `Connected app revoked: ${name}. Its tokens no longer work.`);
+    return reply.redirect('/dashboard', 303);
   });
 
   app.post('/dashboard/tokens', async (request, reply) => {
-    const form = tokenForm.safeParse(body(request));
+    const raw = body(request);
+    const form = tokenForm.safeParse(raw);
     if (!form.success)
       return render(
         request,
         reply,
-        { error: `The token form was not understood: ${fieldIssues(form.error)}.` },
+        {
+          tokenForm: {
+            ...typedBack(raw),
+            errors: { form: `The token form was not understood: ${fieldIssues(form.error)}.` },
+          },
+        },
         400,
       );
     const input = createTokenInput.safeParse(form.data);
     if (!input.success)
-      return render(request, reply, { error: input.error.issues.map((i) => i.message).join(' ') }, 400);
+      return render(
+        request,
+        reply,
+        { tokenForm: { ...typedBack(raw), errors: errorsByField(input.error) } },
+        400,
+      );
     const limited = tokenCreation(request.user!.id);
     if (!limited.allowed) {
       reply.header('retry-after', String(limited.retryAfter));
-      return render(request, reply, { error: tokenCreationRefused(limited) }, 429);
+      return render(
+        request,
+        reply,
+        { tokenForm: { ...typedBack(raw), errors: { form: tokenCreationRefused(limited) } } },
+        429,
+      );
     }
     const { token } = await createPersonalAccessToken(db, { userId: request.user!.id, input: input.data });
-    // Rendered, not redirected: the token is shown this once and never stored.
-    return render(request, reply, { newToken: token }, 201);
+    // Shown on the page this redirects to, once: a reload of that page creates nothing.
+    await handoff.hand(reply, { value: token, name: input.data.name });
+    return reply.redirect(NEW_TOKEN_PATH, 303);
+  });
+
+  app.get(NEW_TOKEN_PATH, async (request, reply) => {
+    const token = await handoff.take(request, reply);
+    if (token) return render(request, reply, { newToken: token });
+    return render(request, reply, {
+      notice:
+        'A new token is shown only once, on the page right after creating it. If you did not copy it, revoke it and create another.',
+    });
   });
 
   app.post('/dashboard/tokens/:id/revoke', async (request, reply) => {
     const { id } = request.params as { id: string };
-    await revokePersonalAccessToken(db, { actorUserId: request.user!.id, id });
-    return reply.redirect('/dashboard?done=token', 303);
+    const user = request.user!;
+    const target = (await listPersonalAccessTokens(db, user.id)).find((t) => t.id === id);
+    if (target && !confirmed(request)) {
+      const page = confirmPage({
+        email: user.email,
+        csrf: csrfToken(request, reply, secure),
+        action: `/dashboard/tokens/${id}/revoke`,
+        button: `Revoke token ${target.name}`,
+        what: `Token ${target.name} (${target.prefix}…), in ${target.workspace}`,
+        consequence: 'Every client using it is refused within a second. This cannot be undone.',
+        cancel: '/dashboard',
+      });
+      return sendPage(reply, page);
+    }
+    await revokePersonalAccessToken(db, { actorUserId: user.id, id });
+    tell(reply, `Personal access token revoked: ${target?.name ?? 'the token'}.`);
+    return reply.redirect('/dashboard', 303);
   });
 
   app.setErrorHandler(async (error, request, reply) => {
-    if (error instanceof WorkspaceError)
+    if (error instanceof WorkspaceError) {
+      // A refusal of the token form (policy, ceiling) stays next to what was typed.
+      if (request.url === '/dashboard/tokens')
+        return render(
+          request,
+          reply,
+          { tokenForm: { ...typedBack(body(request)), errors: { form: error.message } } },
+          error.status,
+        );
       return render(request, reply, { error: error.message }, error.status);
+    }
     return sendFailurePage(error, request, reply, { logMessage: 'dashboard request failed' });
   });
 };
+
+/** What the user typed into the token form, to show it back with the errors. */
+function typedBack(raw: Record<string, unknown>): Omit<TokenFormState, 'errors'> {
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const days = Number(text(raw.expires_in_days));
+  return {
+    name: text(raw.name),
+    workspaceId: text(raw.workspace_id),
+    scopes: [raw.scopes].flat().filter((s): s is string => typeof s === 'string'),
+    ...(Number.isFinite(days) && days > 0 ? { expiresInDays: days } : {}),
+  };
+}
+
+/** Each problem next to its field, as a sentence. */
+function errorsByField(error: z.ZodError): TokenFormState['errors'] {
+  const errors: TokenFormState['errors'] = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form');
+    const key = (
+      ['name', 'workspace_id', 'scopes', 'expires_in_days'].includes(field) ? field : 'form'
+    ) as keyof TokenFormState['errors'];
+    errors[key] ??= sentence(issue.message);
+  }
+  return errors;
+}
+
+const sentence = (text: string) =>
+  `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 
 /** Which fields were wrong and how, e.g. `name: expected string, received array`. */
 function fieldIssues(error: z.ZodError): string {

@@ -1,17 +1,35 @@
-import { parseScopes, type Scope } from '@enclavia/contract';
+import { AUDIT_SCOPE, POLICY_ERRORS, parseScopes, type Scope } from '@enclavia/contract';
 import { type Database, recordAudit } from '@enclavia/db';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { errors, type InteractionResults, type Provider } from 'oidc-provider';
 import { z } from 'zod';
-import { AccountDisabledError, bindGrant, findUser, signInWithEmail, workspacesOf } from '../accounts.js';
+import {
+  AccountDisabledError,
+  bindGrant,
+  findUser,
+  signInWithEmail,
+  type WorkspaceChoice,
+  workspacesOf,
+} from '../accounts.js';
 import type { AuthConfig } from '../config.js';
 import { takeUpstreamLogin } from '../login/handoff.js';
+import { KNOWN_CIMD_CLIENTS } from '../oidc/known-clients.js';
+import { PROVIDER_ROUTES } from '../oidc/provider.js';
+import { endProviderSession } from '../session/provider-session.js';
+import { endWebSession, sessionUser, startWebSession } from '../session/web-session.js';
+import { connectedAppsOf } from '../tokens/grants.js';
 import type { UpstreamIdentityProvider, UpstreamProviderId } from '../upstream/index.js';
 import { csrfToken, isValidCsrf } from '../web/csrf.js';
 import { sendFailurePage } from '../web/failure-page.js';
+import type { Html } from '../web/html.js';
 import { errorPage, type RenderedPage } from '../web/page.js';
+import { typedEmail } from '../web/sign-in.js';
+import { listMembers } from '../workspaces/members.js';
 import { checkConsent, clientRefusal, getPolicy } from '../workspaces/policy.js';
-import { type ClientView, consentPage, deniedPage, loginPage } from './views.js';
+import { type RefusalContext, refusalDetails } from './refusal-view.js';
+import { type ClientView, consentPage, deniedPage, loginPage, type ScopeOffer } from './views.js';
+
+const KNOWN_CLIENT_IDS = new Set(KNOWN_CIMD_CLIENTS.map((c) => String(c.client_id)));
 
 export interface InteractionRoutesOptions {
   config: AuthConfig;
@@ -65,23 +83,79 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     return { id, name: client?.clientName ?? id };
   };
 
+  /** What the workspace's policy says of this connection before anyone presses Approve. */
+  const policyView = async (workspace: WorkspaceChoice, interaction: Interaction, clientId: string) => {
+    const policy = await getPolicy(db, workspace.id);
+    const refusal = clientRefusal(policy, { redirectUri: String(interaction.params.redirect_uri), clientId });
+    const allowed = (s: Scope) =>
+      policy.scopeCeiling.includes(s) && (s !== AUDIT_SCOPE || workspace.role === 'admin');
+    return { policy, refusal, allowed };
+  };
+
+  const refusalContext = async (workspace: WorkspaceChoice): Promise<RefusalContext> => ({
+    workspace,
+    admins: (await listMembers(db, workspace.id)).members
+      .filter((m) => m.role === 'admin')
+      .map((m) => m.email),
+    isAdmin: workspace.role === 'admin',
+  });
+
   const renderConsent = async (
     request: FastifyRequest,
     reply: FastifyReply,
     interaction: Interaction,
-    error?: string,
+    error?: string | Html,
   ) => {
     const accountId = interaction.session?.accountId;
     const user = accountId ? await findUser(db, accountId) : undefined;
     if (!user) throw new errors.SessionNotFound('the signed-in user no longer exists');
+    const client = await clientOf(interaction);
+    const workspaces = await workspacesOf(db, user.id);
+    const views = await Promise.all(workspaces.map((w) => policyView(w, interaction, client.id)));
+    const asked = requestedScopes(interaction);
+    // Scopes are judged against the workspace that would be used: the only one, or the first.
+    const [first] = views;
+    const previous = await connectedAppsOf(db, user.id);
+    const destroyBefore = previous.some(
+      (a) => a.clientId === client.id && a.scope.split(' ').includes('enclaves:destroy'),
+    );
+    const scopes: ScopeOffer[] = asked.map((scope) => {
+      const allowedSomewhere = views.some((v) => v.allowed(scope));
+      if (!allowedSomewhere || (views.length === 1 && first && !first.allowed(scope)))
+        return {
+          scope,
+          ticked: false,
+          notAllowed:
+            scope === AUDIT_SCOPE && workspaces.every((w) => w.role !== 'admin')
+              ? 'only for workspace admins'
+              : 'not allowed in this workspace (its scope ceiling)',
+        };
+      // Offered unticked unless approved before for this app: reading the audit log, destroying.
+      const ticked = scope === AUDIT_SCOPE ? false : scope === 'enclaves:destroy' ? destroyBefore : true;
+      return { scope, ticked };
+    });
+    const allRefuse = views.length > 0 && views.every((v) => v.refusal);
+    const onlyRefusal = views.length === 1 && first?.refusal ? first.refusal : undefined;
+    const nothingAllowed = asked.length > 0 && scopes.every((s) => s.notAllowed) && views.length === 1;
+    const shownRefusal =
+      onlyRefusal ??
+      (nothingAllowed ? { error: POLICY_ERRORS.scopes, value: asked.join(' ') } : undefined) ??
+      (allRefuse ? views[0]!.refusal : undefined);
     const page = consentPage({
       uid: interaction.uid,
       csrf: csrfToken(request, reply, secure),
-      client: await clientOf(interaction),
+      client,
+      clientVerified: KNOWN_CLIENT_IDS.has(client.id),
       email: user.email,
       redirectUri: new URL(String(interaction.params.redirect_uri)),
-      scopes: requestedScopes(interaction),
-      workspaces: await workspacesOf(db, user.id),
+      scopes,
+      workspaces: workspaces.map((w, i) => ({
+        ...w,
+        ...(views[i]?.refusal ? { refused: views[i]!.refusal!.error } : {}),
+      })),
+      ...(shownRefusal && workspaces[0]
+        ? { refusal: refusalDetails(shownRefusal, await refusalContext(workspaces[0])) }
+        : {}),
       ...(error ? { error } : {}),
     });
     return send(reply, page, error ? 400 : 200);
@@ -101,6 +175,7 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
       upstream: [...upstream.values()].map(({ id, label }) => ({ id, label })),
       upstreamOrigins,
       ...(error ? { error } : {}),
+      ...(error && typedEmail(request) ? { email: typedEmail(request)! } : {}),
     });
     return send(reply, page, error ? 400 : 200);
   };
@@ -109,6 +184,11 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     uidParams.parse(request.params);
     const interaction = await provider.interactionDetails(request.raw, reply.raw);
     if (interaction.prompt.name === 'login') {
+      // One sign-in: a browser signed in to the dashboard goes straight to consent, unless the
+      // app asked for a fresh sign-in (`prompt=login`, `max_age`).
+      const signedIn = await sessionUser(db, request);
+      const fresh = interaction.prompt.reasons.some((r) => r === 'login_prompt' || r === 'max_age');
+      if (signedIn && !fresh) return finish(request, reply, { login: { accountId: signedIn.id } });
       return renderLogin(request, reply, interaction);
     }
     return renderConsent(request, reply, interaction);
@@ -128,6 +208,8 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
       throw error;
     });
     if (!user) return renderLogin(request, reply, interaction, 'This account is disabled.');
+    // One sign-in: the dashboard knows this browser from now on too.
+    await startWebSession(db, reply, user.id, secure);
     return finish(request, reply, { login: { accountId: user.id } });
   });
 
@@ -146,7 +228,23 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
         'That sign-in could not be completed. Please sign in again.',
       );
     }
+    await startWebSession(db, reply, taken.value.userId, secure);
     return finish(request, reply, { login: { accountId: taken.value.userId } });
+  });
+
+  // "Not you?": this browser's sign-ins end, and the same authorization starts again from sign-in.
+  app.post('/interaction/:uid/switch', async (request, reply) => {
+    uidParams.parse(request.params);
+    const interaction = await provider.interactionDetails(request.raw, reply.raw);
+    if (!isValidCsrf(request, bodyField(request, 'csrf'), origin)) return forbidden(reply);
+    await endWebSession(db, request, reply);
+    await endProviderSession(provider, request, reply);
+    const again = new URL(PROVIDER_ROUTES.authorization, config.issuer);
+    for (const [name, value] of Object.entries(interaction.params)) {
+      for (const v of [value].flat()) if (typeof v === 'string') again.searchParams.append(name, v);
+    }
+    again.searchParams.set('prompt', 'login');
+    return reply.redirect(`${again.pathname}${again.search}`, 303);
   });
 
   app.post('/interaction/:uid/consent', async (request, reply) => {
@@ -184,7 +282,11 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
           },
           'connection refused by workspace policy',
         );
-        return send(reply, deniedPage(refusal), 400);
+        return send(
+          reply,
+          deniedPage(refusal, refusalDetails(refusal, await refusalContext(workspace))),
+          400,
+        );
       }
       return denied(request, reply);
     }
@@ -219,7 +321,12 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
         ...about,
         after: { rule: verdict.error, ...(verdict.value ? { value: verdict.value } : {}) },
       });
-      return renderConsent(request, reply, interaction, verdict.error);
+      return renderConsent(
+        request,
+        reply,
+        interaction,
+        refusalDetails(verdict, await refusalContext(workspace)),
+      );
     }
     const granted = verdict.granted;
 

@@ -7,7 +7,7 @@ import type { AuthConfig } from '../config.js';
 import type { UpstreamIdentityProvider, UpstreamProviderId } from '../upstream/index.js';
 import { csrfToken, isValidCsrf } from '../web/csrf.js';
 import { errorPage } from '../web/page.js';
-import { signInPage } from '../web/sign-in.js';
+import { signInPage, typedEmail } from '../web/sign-in.js';
 import { endProviderSession } from './provider-session.js';
 import { endWebSession, safeReturnTo, startWebSession } from './web-session.js';
 
@@ -46,6 +46,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (
       upstreamOrigins,
       hidden: { return_to: returnTo },
       ...(error ? { error } : {}),
+      ...(error && typedEmail(request) ? { email: typedEmail(request) } : {}),
     });
     return reply
       .status(error ? 400 : 200)

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { type Html, html } from './html.js';
 import { type RenderedPage, renderPage } from './page.js';
 
@@ -19,6 +20,14 @@ export interface SignInView {
   /** Carried through every form: the interaction to resume, or the page to return to. */
   hidden: Record<string, string>;
   error?: string;
+  /** What was typed into "Email" before an error: shown again, not wiped. */
+  email?: string;
+}
+
+/** The email a refused sign-in form carried, to show it back. */
+export function typedEmail(request: FastifyRequest): string | undefined {
+  const value = (request.body as Record<string, unknown> | undefined)?.email;
+  return typeof value === 'string' ? value.slice(0, 254) : undefined;
 }
 
 /**
@@ -43,7 +52,7 @@ export function signInPage(p: SignInView): RenderedPage {
 <form method="post" action="${p.devAction}">
   ${hidden}
   <label for="email">Email</label>
-  <input id="email" name="email" type="email" required autocomplete="email" autofocus>
+  <input id="email" name="email" type="email" required autocomplete="email" autofocus${p.email ? html` value="${p.email}"` : ''}${p.error ? html` aria-invalid="true" aria-describedby="sign-in-error"` : ''}>
   <div class="actions"><button class="primary" type="submit">Continue</button></div>
 </form>`
     : '';
@@ -53,7 +62,7 @@ export function signInPage(p: SignInView): RenderedPage {
     formTargets: p.upstreamOrigins,
     content: html`<h1>${p.title}</h1>
 ${p.subtitle ?? ''}
-${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
+${p.error ? html`<p class="error" id="sign-in-error" role="alert">${p.error}</p>` : ''}
 ${upstream}
 ${dev}
 ${nothing ? html`<p class="error">No way to sign in is configured on this server.</p>` : ''}`,

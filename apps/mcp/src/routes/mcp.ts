@@ -14,6 +14,7 @@ import {
 } from '../limits/enclave-create-limit.js';
 import { createMcpServer } from '../server.js';
 import { TOOLS } from '../tools/index.js';
+import { browserPage } from './browser-page.js';
 import { servedAsModern } from './era.js';
 import { answerToolCall, fastToolCall } from './fast-tool-call.js';
 import { hostPolicy } from './host-policy.js';
@@ -30,6 +31,8 @@ export interface McpRouteOptions {
   allowedHosts: ReadonlySet<string>;
   path: string;
   resourceMetadata: string;
+  /** For the page a browser gets at the MCP URL: the URL itself and the authorization server. */
+  browser: { resource: string; issuer: string };
   verify: (token: string) => Promise<VerifiedAuth>;
   /** Serve plain `tools/call` requests without a per-request SDK server (fast-tool-call.ts). */
   fastToolCalls: boolean;
@@ -47,6 +50,7 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
     allowedHosts,
     path,
     resourceMetadata,
+    browser,
     verify,
     fastToolCalls,
   },
@@ -54,6 +58,7 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
   const takeEnclaveCreate = createEnclaveCreateLimiter(enclaveCreateLimit);
   app.addHook('onRequest', hostPolicy(allowedHosts));
   app.addHook('onRequest', originPolicy(allowedOrigins));
+  app.addHook('onRequest', browserPage({ path, resourceMetadata, ...browser }));
   app.addHook('preHandler', requireBearer({ verify, resourceMetadata }));
   // Preflights are answered by the origin policy, before authentication.
   app.options(path, async (_request, reply) => reply.status(204).send());

@@ -31,7 +31,11 @@ export async function completeAuthorization(authorizeUrl: string, options: Conse
     }
     const page = await response.text();
     if (response.status !== 200) {
-      const alert = page.match(/role="alert">([^<]*)</)?.[1];
+      // The alert's text, tags stripped: a policy refusal is a block whose first line is the error.
+      const alert = page
+        .match(/role="alert">([\s\S]*?)<\/(?:p|div)>/)?.[1]
+        ?.replace(/<[^>]+>/g, '')
+        .trim();
       throw new Error(`HTTP ${response.status} at ${url.pathname}: ${alert ?? page.slice(0, 500)}`);
     }
     request = submitForm(url, page, options);
@@ -80,7 +84,10 @@ function submitForm(pageUrl: URL, page: string, options: ConsentOptions): { url:
     for (const [, scope, checked] of fields.matchAll(
       /<input type="checkbox" name="scope" value="([^"]+)"( checked)?>/g,
     )) {
-      const ticked = checked ? !options.untick?.includes(scope!) : options.tick?.includes(scope!);
+      // The page leaves enclaves:destroy unticked for an app not granted it before; these tests
+      // approve it as they always have unless they untick it.
+      const preTicked = checked || scope === 'enclaves:destroy';
+      const ticked = preTicked ? !options.untick?.includes(scope!) : options.tick?.includes(scope!);
       if (ticked) body.append('scope', scope!);
     }
     const select = fields.match(/<select id="workspace" name="workspace">([\s\S]*?)<\/select>/)?.[1];
