@@ -13,6 +13,7 @@ import { startTokenVerification } from './auth/token-verification.js';
 import type { McpConfig } from './config.js';
 import { startDriver } from './driver.js';
 import { createMcpMetrics } from './metrics.js';
+import { notFoundPage } from './routes/browser-page.js';
 import { refuseMalformedInput } from './routes/input-refusal.js';
 import { issuerFallbackRoutes } from './routes/issuer-fallbacks.js';
 import { mcpRoutes } from './routes/mcp.js';
@@ -66,6 +67,7 @@ export async function buildMcpApp({
   refuseControlCharacters(app, { refuse: refuseMalformedInput });
   logRefusedTokens(app);
   app.get('/healthz', async () => ({ status: 'ok', version: VERSION }));
+  app.setNotFoundHandler(notFoundPage({ resource: config.resource, issuer: config.issuer }));
   await app.register(protectedResourceRoutes, { config });
   await app.register(issuerFallbackRoutes, { issuer: config.issuer, resource: config.resource });
   await app.register(mcpRoutes, {

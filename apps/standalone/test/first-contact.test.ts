@@ -57,3 +57,18 @@ it('the MCP URL in a browser says what it is for, and still challenges clients',
   expect(client.headers.get('content-type')).toMatch(/json/);
   expect(client.headers.get('www-authenticate')).toMatch(/^Bearer /);
 });
+
+it('an unknown address on the MCP origin in a browser is a page naming the MCP URL; for a client it stays JSON', async () => {
+  const unknown = new URL('/no/such/page', ctx.stack.mcpUrl).href;
+  const response = await page.goto(unknown);
+  expect(response?.status()).toBe(404);
+  expect(response?.headers()['content-security-policy']).toMatch(/default-src 'none'/);
+  expect(await page.getByRole('heading').first().innerText()).toBe('Page not found');
+  expect(await page.locator('main').innerText()).toContain(ctx.stack.mcpUrl);
+  await page.getByRole('link', { name: 'How to connect' }).click();
+  expect(await page.getByLabel('MCP server URL').inputValue()).toBe(ctx.stack.mcpUrl);
+
+  const json = await fetch(unknown, { headers: { accept: 'application/json' } });
+  expect(json.status).toBe(404);
+  expect(await json.json()).toMatchObject({ message: 'Route GET:/no/such/page not found' });
+});

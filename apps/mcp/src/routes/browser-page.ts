@@ -31,18 +31,47 @@ export function browserPage({ path, resource, issuer, resourceMetadata }: Browse
     const nonce = randomBytes(16).toString('base64');
     return reply
       .status(401)
-      .headers({
-        'www-authenticate': bearerChallenge({ resourceMetadata }),
-        'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`,
-        'x-content-type-options': 'nosniff',
-        'cache-control': 'no-store',
-      })
+      .headers({ 'www-authenticate': bearerChallenge({ resourceMetadata }), ...pageHeaders(nonce) })
       .send(page(nonce, escapeHtml(resource), escapeHtml(issuer)));
   };
 }
 
-function page(nonce: string, resource: string, issuer: string): string {
+/**
+ * An unknown address on the MCP origin: a browser gets a page pointing to the MCP URL and the
+ * authorization server; any other client keeps Fastify's JSON 404.
+ */
+export function notFoundPage({ resource, issuer }: { resource: string; issuer: string }) {
+  return function answerNotFound(request: FastifyRequest, reply: FastifyReply) {
+    const json = {
+      message: `Route ${request.method}:${request.url.split('?', 1)[0]} not found`,
+      error: 'Not Found',
+      statusCode: 404,
+    };
+    if (request.method !== 'GET' || !/\btext\/html\b/.test(request.headers.accept ?? '')) {
+      return reply.status(404).send(json);
+    }
+    const nonce = randomBytes(16).toString('base64');
+    return reply
+      .status(404)
+      .headers(pageHeaders(nonce))
+      .send(page(nonce, escapeHtml(resource), escapeHtml(issuer), true));
+  };
+}
+
+function pageHeaders(nonce: string): Record<string, string> {
+  return {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  };
+}
+
+function page(nonce: string, resource: string, issuer: string, notFound = false): string {
+  const heading = notFound ? 'Page not found' : 'This is an MCP server address';
+  const lead = notFound
+    ? `There is nothing at this address. The MCP server's address is <code>${resource}</code>: paste it into Claude, Claude Code or another MCP client, which then asks you to sign in.`
+    : `<code>${resource}</code> is for AI assistants, not for a browser: paste it into Claude, Claude Code or another MCP client, which then asks you to sign in.`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -61,8 +90,8 @@ function page(nonce: string, resource: string, issuer: string): string {
 </style>
 </head>
 <body><main>
-<h1>This is an MCP server address</h1>
-<p><code>${resource}</code> is for AI assistants, not for a browser: paste it into Claude, Claude Code or another MCP client, which then asks you to sign in.</p>
+<h1>${heading}</h1>
+<p>${lead}</p>
 <p><a href="${issuer}/">How to connect</a> · <a href="${issuer}/dashboard">Dashboard</a></p>
 </main></body>
 </html>`;
