@@ -255,6 +255,8 @@ describe('enclavia, installed, signed in with auth login', () => {
       await page.getByRole('button', { name: 'Approve' }).waitFor();
       // The CLI is known to the deployment by its own client ID metadata document.
       expect(await page.locator('main').innerText()).toContain('Enclavia CLI');
+      // Destroy is offered unticked to an app not granted it before; the commands below use it.
+      await page.getByRole('checkbox', { name: /enclaves:destroy/ }).check();
       await page.getByRole('button', { name: 'Approve' }).click();
       await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback\?/);
       expect(await page.locator('body').innerText()).toContain('Signed in to Enclavia');
