@@ -192,13 +192,14 @@ export async function bindGrant(
 
 export interface GrantIdentity {
   workspaceId: string;
+  clientId: string;
   email: string;
 }
 
 /** What an access token of this grant says about who and where. */
 export async function grantIdentity(db: Database, grantId: string): Promise<GrantIdentity | undefined> {
   const [row] = await db
-    .select({ workspaceId: grants.workspaceId, email: users.email })
+    .select({ workspaceId: grants.workspaceId, clientId: grants.clientId, email: users.email })
     .from(grants)
     .innerJoin(users, eq(users.id, grants.userId))
     .where(eq(grants.id, grantId));

@@ -1,9 +1,16 @@
 export { createFailureLimiter, type FailureLimiter } from './failure-limit.js';
-export { announcePolicy, type LivePolicies, startLivePolicies } from './live-policies.js';
+export {
+  announceAppLimits,
+  announcePolicy,
+  appLimitsOf,
+  type LivePolicies,
+  startLivePolicies,
+} from './live-policies.js';
 export { type LiveState, startLiveState } from './live-state.js';
 export { createRateLimiter, type RateLimiter, type RateLimitVerdict } from './rate-limit.js';
 export { type RevocationList, startRevocationList } from './revocation-list.js';
 export {
+  type AppLimits,
   DEFAULT_LIVE_POLICY,
   DEFAULT_POLICY,
   effectiveScopes,
@@ -12,5 +19,8 @@ export {
   policyFromRow,
   policyTrustingIssuer,
   readPolicy,
+  UNKNOWN_CLIENTS,
+  type UnknownClients,
   type WorkspacePolicy,
+  withAppLimits,
 } from './workspace-policy.js';

@@ -20,7 +20,13 @@ export interface WorkspacePolicy {
   enterpriseJitMembership: boolean;
   /** Only emails of this domain may connect through the issuer; null: any. */
   enterpriseEmailDomain: string | null;
+  /** What happens to a client not yet among the workspace's apps. */
+  unknownClients: UnknownClients;
 }
+
+/** `allow`: let in and listed as approved; `ask`: listed as pending until an admin approves; `block`. */
+export const UNKNOWN_CLIENTS = ['allow', 'ask', 'block'] as const;
+export type UnknownClients = (typeof UNKNOWN_CLIENTS)[number];
 
 /** What a new workspace allows. */
 export const DEFAULT_POLICY: Readonly<WorkspacePolicy> = Object.freeze({
@@ -40,6 +46,7 @@ export const DEFAULT_POLICY: Readonly<WorkspacePolicy> = Object.freeze({
   enterpriseIdpIssuer: null,
   enterpriseJitMembership: false,
   enterpriseEmailDomain: null,
+  unknownClients: 'allow',
 });
 
 /**
@@ -91,6 +98,7 @@ export function policyFromRow(row: typeof workspacePolicies.$inferSelect): Works
     enterpriseIdpIssuer: row.enterpriseIdpIssuer,
     enterpriseJitMembership: row.enterpriseJitMembership,
     enterpriseEmailDomain: row.enterpriseEmailDomain,
+    unknownClients: row.unknownClients,
   };
 }
 
@@ -112,6 +120,27 @@ export async function readPolicy(db: Executor, workspaceId: string): Promise<Wor
     .from(workspacePolicies)
     .where(eq(workspacePolicies.workspaceId, workspaceId));
   return row ? policyFromRow(row) : { ...DEFAULT_POLICY };
+}
+
+/** An approved app's own limits in a workspace, within the workspace's; null: the workspace's. */
+export interface AppLimits {
+  scopeCeiling: Scope[] | null;
+  accessTokenTtl: number | null;
+  refreshTokenTtl: number | null;
+}
+
+/** The workspace's policy as it binds one app: the narrower ceiling, the shorter lifetimes. */
+export function withAppLimits<P extends LivePolicy>(policy: P, app: AppLimits | undefined): P {
+  if (!app) return policy;
+  const shorter = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+  return {
+    ...policy,
+    scopeCeiling: app.scopeCeiling
+      ? policy.scopeCeiling.filter((s) => app.scopeCeiling!.includes(s))
+      : policy.scopeCeiling,
+    accessTokenTtl: shorter(policy.accessTokenTtl, app.accessTokenTtl),
+    refreshTokenTtl: shorter(policy.refreshTokenTtl, app.refreshTokenTtl),
+  };
 }
 
 /**

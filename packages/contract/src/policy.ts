@@ -7,4 +7,6 @@ export const POLICY_ERRORS = {
   redirectUri: 'redirect_uri is not allowed',
   clientId: 'OAuth client_id is not allowed',
   scopes: 'Requested scopes are not allowed',
+  /** `unknown_clients: ask`, until an admin approves the app. */
+  approval: 'An admin of this workspace must approve this app first',
 } as const;

@@ -1,4 +1,4 @@
-export { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, sql } from 'drizzle-orm';
+export { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 export { type AuditEntry, type AuditFilter, type Executor, listAudit, recordAudit } from './audit.js';
 export { batched } from './batch.js';
 export {

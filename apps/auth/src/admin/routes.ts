@@ -369,6 +369,7 @@ function asPolicy(form: z.output<typeof policyForm>, saved: WorkspacePolicy): Wo
     enterpriseIdpIssuer: form.enterprise_idp_issuer.trim() || null,
     enterpriseJitMembership: form.enterprise_jit_membership,
     enterpriseEmailDomain: form.enterprise_email_domain.trim() || null,
+    unknownClients: saved.unknownClients,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   revokePersonalAccessToken,
 } from '../tokens/personal-access-tokens.js';
 import { csrfToken } from '../web/csrf.js';
+import { appChange, appJson, listApps, updateApp } from '../workspace-apps/index.js';
 import {
   adminWorkspace,
   cancelInvitation,
@@ -38,6 +39,8 @@ export interface ApiRoutesOptions {
 const workspaceParams = z.object({ id: z.string() });
 const memberParams = z.object({ id: z.string(), userId: z.string() });
 const invitationParams = z.object({ id: z.string(), email: z.string() });
+/** A client ID in a path is URL-encoded: a metadata document's is an https URL. */
+const clientParams = z.object({ id: z.string(), clientId: z.string().min(1).max(512) });
 /** Filters of the audit log, as the MCP tool `audit_log_list` takes them. */
 const auditQuery = z
   .object({
@@ -94,6 +97,36 @@ export const apiRoutes: FastifyPluginAsync<ApiRoutesOptions> = async (app, { con
       workspace,
       policy: policyJson(policy),
       effects: { revoked_apps: effects.revokedApps, revoked_tokens: effects.revokedTokens },
+    };
+  });
+
+  app.get('/api/v1/workspaces/:id/clients', async (request) => {
+    const workspace = await workspaceOf(request);
+    const policy = await getPolicy(db, workspace.id);
+    return {
+      workspace,
+      unknown_clients: policy.unknownClients,
+      clients: (await listApps(db, workspace.id, policy)).map(appJson),
+    };
+  });
+
+  app.patch('/api/v1/workspaces/:id/clients/:clientId', async (request) => {
+    const workspace = await workspaceOf(request);
+    const { clientId } = clientParams.parse(request.params);
+    const change = appChange.parse(request.body ?? {});
+    const { revokedConnections } = await updateApp(db, {
+      actorUserId: actor(request),
+      workspaceId: workspace.id,
+      clientId,
+      change,
+      server: config.ttl,
+    });
+    const policy = await getPolicy(db, workspace.id);
+    const listed = (await listApps(db, workspace.id, policy)).find((a) => a.clientId === clientId);
+    return {
+      workspace,
+      client: listed && appJson(listed),
+      effects: { revoked_connections: revokedConnections },
     };
   });
 

@@ -1,7 +1,8 @@
-import type { WorkspacePolicy } from '@enclavia/access';
+import { appLimitsOf, type WorkspacePolicy, withAppLimits } from '@enclavia/access';
 import { AUDIT_SCOPE, DEFAULT_SCOPES, POLICY_ERRORS, SCOPES, type Scope } from '@enclavia/contract';
 import { type Database, grants, recordAudit } from '@enclavia/db';
 import { errors, type KoaContextWithOIDC, type Provider, type ResourceServer } from 'oidc-provider';
+import { type AppStatus, recordContact } from '../workspace-apps/index.js';
 import { clientAllowed } from '../workspaces/policy.js';
 import { IdJagRefused, type TrustedIdJag, verifyIdJag } from './id-jag.js';
 import type { IssuerKeys } from './issuer-keys.js';
@@ -51,8 +52,17 @@ export function acceptEnterpriseGrants(provider: Provider, deps: EnterpriseGrant
           spendJti: (iss, jti, exp) => spendJti(provider, iss, jti, exp),
         });
         const member = await enterpriseMember(deps.db, jag);
-        const scopes = grantableScopes(jag, member, client.clientId, params.scope);
-        ctx.body = await issueAccessToken(provider, ctx, deps, { jag, member, scopes });
+        // The app is one of the workspace's apps from its first grant, whatever the answer.
+        const { app, standing } = await recordContact(deps.db, jag.policy, {
+          workspaceId: jag.workspaceId,
+          clientId: client.clientId,
+          clientName: client.clientName ?? client.clientId,
+          identifiedBy: 'enterprise_grant',
+          userId: member.user.id,
+        });
+        const bound = { ...jag, policy: withAppLimits(jag.policy, appLimitsOf(app)) };
+        const scopes = grantableScopes(bound, member, { clientId: client.clientId, standing }, params.scope);
+        ctx.body = await issueAccessToken(provider, ctx, deps, { jag: bound, member, scopes });
       } catch (error) {
         if (!(error instanceof IdJagRefused)) throw error;
         if (error.workspaceId) await auditRefusal(deps.db, error, client.clientId);
@@ -71,12 +81,15 @@ export function acceptEnterpriseGrants(provider: Provider, deps: EnterpriseGrant
 function grantableScopes(
   { claims, policy, workspaceId }: TrustedIdJag,
   { role }: EnterpriseMember,
-  clientId: string,
+  { clientId, standing }: { clientId: string; standing: AppStatus },
   asked: string | undefined,
 ): Scope[] {
   const refuse = (rule: string, message: string) => new IdJagRefused(rule, message, workspaceId);
   if (!policy.mcpEnabled) throw refuse('mcp_disabled', POLICY_ERRORS.disabled);
   if (!clientAllowed(policy, clientId)) throw refuse('client_id', POLICY_ERRORS.clientId);
+  if (standing === 'blocked') throw refuse('app_blocked', POLICY_ERRORS.clientId);
+  // No browser to ask in: the member's request waits in the workspace's Apps, like a consent's.
+  if (standing === 'pending') throw refuse('app_approval', POLICY_ERRORS.approval);
   const words = (s: string | undefined) => (s ?? '').split(' ').filter(Boolean);
   const ours = words(asked).filter((s): s is Scope => (SCOPES as readonly string[]).includes(s));
   const requested = ours.length > 0 ? ours : [...DEFAULT_SCOPES];

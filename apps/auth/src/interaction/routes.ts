@@ -1,3 +1,4 @@
+import { appLimitsOf, withAppLimits } from '@enclavia/access';
 import { AUDIT_SCOPE, POLICY_ERRORS, parseScopes, type Scope } from '@enclavia/contract';
 import { type Database, recordAudit } from '@enclavia/db';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -24,10 +25,18 @@ import { sendFailurePage } from '../web/failure-page.js';
 import type { Html } from '../web/html.js';
 import { errorPage, type RenderedPage } from '../web/page.js';
 import { typedEmail } from '../web/sign-in.js';
+import { appStanding, findApp, identifiedBy, recordContact } from '../workspace-apps/index.js';
 import { listMembers } from '../workspaces/members.js';
 import { checkConsent, clientRefusal, getPolicy } from '../workspaces/policy.js';
-import { type RefusalContext, refusalDetails } from './refusal-view.js';
-import { type ClientView, consentPage, deniedPage, loginPage, type ScopeOffer } from './views.js';
+import { approvalNotice, type RefusalContext, refusalDetails } from './refusal-view.js';
+import {
+  awaitingApprovalPage,
+  type ClientView,
+  consentPage,
+  deniedPage,
+  loginPage,
+  type ScopeOffer,
+} from './views.js';
 
 const KNOWN_CLIENT_IDS = new Set(KNOWN_CIMD_CLIENTS.map((c) => String(c.client_id)));
 
@@ -83,12 +92,38 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     return { id, name: client?.clientName ?? id };
   };
 
+  /**
+   * The workspace's policy as it binds this client (narrowed by the app's own limits), and how the
+   * client stands there. An admin's own Approve approves an app waiting for approval.
+   */
+  const appPolicy = async (workspace: WorkspaceChoice, clientId: string) => {
+    const policy = await getPolicy(db, workspace.id);
+    const app = await findApp(db, workspace.id, clientId);
+    const standing = appStanding(policy, app, clientId);
+    return {
+      policy: withAppLimits(policy, app && appLimitsOf(app)),
+      app,
+      standing: standing === 'pending' && workspace.role === 'admin' ? ('approved' as const) : standing,
+    };
+  };
+
   /** What the workspace's policy says of this connection before anyone presses Approve. */
   const policyView = async (workspace: WorkspaceChoice, interaction: Interaction, clientId: string) => {
-    const policy = await getPolicy(db, workspace.id);
-    const refusal = clientRefusal(policy, { redirectUri: String(interaction.params.redirect_uri), clientId });
+    const { policy, app, standing } = await appPolicy(workspace, clientId);
+    const refusal = clientRefusal(policy, {
+      redirectUri: String(interaction.params.redirect_uri),
+      clientId,
+      standing,
+    });
     const allowed = (s: Scope) =>
       policy.scopeCeiling.includes(s) && (s !== AUDIT_SCOPE || workspace.role === 'admin');
+    // Waiting for an admin is not a refusal: Approve sends (or repeats) the request.
+    if (refusal?.error === POLICY_ERRORS.approval)
+      return {
+        policy,
+        allowed,
+        awaiting: { requested: app?.requestedBy === interaction.session?.accountId },
+      };
     return { policy, refusal, allowed };
   };
 
@@ -141,6 +176,7 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
       onlyRefusal ??
       (nothingAllowed ? { error: POLICY_ERRORS.scopes, value: asked.join(' ') } : undefined) ??
       (allRefuse ? views[0]!.refusal : undefined);
+    const awaiting = !shownRefusal && first?.awaiting && workspaces[0] ? first.awaiting : undefined;
     const page = consentPage({
       uid: interaction.uid,
       csrf: csrfToken(request, reply, secure),
@@ -152,9 +188,13 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
       workspaces: workspaces.map((w, i) => ({
         ...w,
         ...(views[i]?.refusal ? { refused: views[i]!.refusal!.error } : {}),
+        ...(views[i]?.awaiting ? { awaiting: true } : {}),
       })),
       ...(shownRefusal && workspaces[0]
         ? { refusal: refusalDetails(shownRefusal, await refusalContext(workspaces[0])) }
+        : {}),
+      ...(awaiting && workspaces[0]
+        ? { notice: approvalNotice({ ...(await refusalContext(workspaces[0])), sent: awaiting.requested }) }
         : {}),
       ...(error ? { error } : {}),
     });
@@ -269,7 +309,8 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
     if (body.data.decision === 'deny') {
       if (!workspace) return denied(request, reply);
       await recordAudit(db, { workspaceId: workspace.id, action: 'grant.denied', ...about });
-      const refusal = clientRefusal(await getPolicy(db, workspace.id), { redirectUri, clientId: client.id });
+      const { policy, standing } = await appPolicy(workspace, client.id);
+      const refusal = clientRefusal(policy, { redirectUri, clientId: client.id, standing });
       // The workspace does not allow answering this client there: the user is told, the app is not.
       if (refusal) {
         request.log.info(
@@ -297,12 +338,42 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
       return renderConsent(request, reply, interaction, 'Choose at least one permission, or Deny.');
     if (!workspace) return renderConsent(request, reply, interaction, 'Choose one of your workspaces.');
 
-    const verdict = checkConsent(await getPolicy(db, workspace.id), {
+    const { policy, standing } = await appPolicy(workspace, client.id);
+    const verdict = checkConsent(policy, {
       redirectUri,
       clientId: client.id,
+      standing,
       scopes: asked,
       role: workspace.role,
     });
+    // Every client that asks to connect is one of the workspace's apps, whatever the answer.
+    const contact = {
+      workspaceId: workspace.id,
+      clientId: client.id,
+      clientName: client.name,
+      identifiedBy: identifiedBy(client.id, 'consent'),
+      redirectUri,
+      userId: accountId,
+    };
+    if ('error' in verdict && verdict.error === POLICY_ERRORS.approval) {
+      await recordContact(db, policy, contact);
+      request.log.info(
+        {
+          event: 'app_approval_requested',
+          workspaceId: workspace.id,
+          userId: accountId,
+          clientId: client.id,
+        },
+        'app waits for an admin of the workspace',
+      );
+      return send(
+        reply,
+        awaitingApprovalPage(client, approvalNotice({ ...(await refusalContext(workspace)), sent: true })),
+        403,
+      );
+    }
+    if ('error' in verdict && verdict.error === POLICY_ERRORS.clientId)
+      await recordContact(db, policy, contact);
     // Shown here, never sent to a redirect URI the workspace does not allow.
     if ('error' in verdict) {
       request.log.info(
@@ -340,6 +411,8 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
       grant.addResourceScope(resource, granted.join(' '));
     }
     const grantId = await grant.save();
+    // An admin's Approve also approves an app the workspace asks admins to approve.
+    await recordContact(db, policy, contact, workspace.role === 'admin' ? { approvedBy: accountId } : {});
     await bindGrant(db, {
       grantId,
       userId: accountId,

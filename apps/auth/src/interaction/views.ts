@@ -53,9 +53,11 @@ export interface ConsentView {
   email: string;
   redirectUri: URL;
   scopes: ScopeOffer[];
-  workspaces: Array<WorkspaceChoice & { refused?: string }>;
+  workspaces: Array<WorkspaceChoice & { refused?: string; awaiting?: boolean }>;
   /** The policy will refuse this connection whatever is ticked: said before Approve, which is off. */
   refusal?: Html;
+  /** The app waits for an admin's approval: said before Approve, which sends the request. */
+  notice?: Html;
   error?: string | Html;
 }
 
@@ -98,7 +100,7 @@ export function consentPage(p: ConsentView): RenderedPage {
   const workspace =
     p.workspaces.length > 1
       ? html`<label for="workspace">Workspace</label>
-<select id="workspace" name="workspace">${p.workspaces.map((w) => html`<option value="${w.id}">${w.name}${w.refused ? ` (not allowed: ${w.refused})` : ''}</option>`)}</select>`
+<select id="workspace" name="workspace">${p.workspaces.map((w) => html`<option value="${w.id}">${w.name}${w.refused ? ` (not allowed: ${w.refused})` : w.awaiting ? ' (needs an admin to approve this app)' : ''}</option>`)}</select>`
       : html`<p>Workspace: <strong>${only?.name}</strong></p><input type="hidden" name="workspace" value="${only?.id}">`;
   const target = returnTarget(p.redirectUri);
   const name = p.clientVerified
@@ -116,6 +118,7 @@ export function consentPage(p: ConsentView): RenderedPage {
 <p>${target.sentence}</p>
 ${target.warning ? html`<p class="warning" role="note">${target.warning}</p>` : ''}
 ${p.refusal ?? ''}
+${p.notice ?? ''}
 ${typeof p.error === 'string' ? html`<p class="error" role="alert">${p.error}</p>` : (p.error ?? '')}
 <form method="post" action="/interaction/${p.uid}/consent">
   <input type="hidden" name="csrf" value="${p.csrf}">
@@ -152,5 +155,15 @@ export function deniedPage(refusal: { error: string; value?: string }, details?:
     content: html`<h1>Access denied</h1>
 ${details}
 <p class="muted">Nothing was sent back to the app, since this workspace does not allow it. You can close this page.</p>`,
+  });
+}
+
+/** Approve, where the workspace asks its admins to approve a new app first: nothing goes to the app. */
+export function awaitingApprovalPage(client: ClientView, notice: Html): RenderedPage {
+  return renderPage({
+    title: 'Waiting for approval',
+    content: html`<h1>${client.name} needs an admin's approval</h1>
+${notice}
+<p class="muted">Nothing was sent back to the app yet, so it will wait or time out. You can close this page.</p>`,
   });
 }

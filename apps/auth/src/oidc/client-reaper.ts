@@ -1,9 +1,10 @@
-import { and, type Database, eq, grants, lt, oidcModels, sql } from '@enclavia/db';
+import { and, type Database, eq, grants, lt, oidcModels, sql, workspaceClients } from '@enclavia/db';
 import type { FastifyInstance } from 'fastify';
 import { runPeriodically } from '../housekeeping/schedule.js';
 
 /**
- * Removes registered clients older than `olderThan` that never obtained a grant. Claude registers
+ * Removes registered clients older than `olderThan` that never obtained a grant nor asked a
+ * workspace to let them in (those are among its apps, where an admin decides). Claude registers
  * a new client for every connection attempt; the abandoned ones would pile up forever.
  */
 export async function reapUnusedClients(db: Database, olderThan: Date): Promise<number> {
@@ -14,6 +15,8 @@ export async function reapUnusedClients(db: Database, olderThan: Date): Promise<
         eq(oidcModels.model, 'Client'),
         lt(oidcModels.createdAt, olderThan),
         sql`not exists (select 1 from ${grants} where ${grants.clientId} = ${oidcModels.payload}->>'client_id')`,
+        // One that asked a workspace (an app waiting for approval, or blocked) keeps its identity.
+        sql`not exists (select 1 from ${workspaceClients} where ${workspaceClients.clientId} = ${oidcModels.payload}->>'client_id')`,
       ),
     )
     .returning({ id: oidcModels.id });

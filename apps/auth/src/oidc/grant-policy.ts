@@ -11,16 +11,17 @@ export interface ServerLifetimes {
 /**
  * How the current policy of a grant's workspace binds the tokens the grant issues, at every code
  * exchange and refresh: a workspace with MCP off issues nothing; scopes are what was granted
- * within the current ceiling; lifetimes are the workspace's, never above the server's.
+ * within the current ceiling (the workspace's, narrowed by the app's own); lifetimes are the
+ * workspace's or the app's, never above the server's.
  */
 export function grantPolicies(identities: GrantIdentities, policies: LivePolicies, server: ServerLifetimes) {
   const policyOf = async (grantId: string): Promise<LivePolicy | undefined> => {
     const identity = await identities.get(grantId);
-    return identity && policies.get(identity.workspaceId);
+    return identity && policies.get(identity.workspaceId, identity.clientId);
   };
   const peekPolicy = (grantId: string | undefined): LivePolicy | undefined => {
     const identity = grantId === undefined ? undefined : identities.peek(grantId);
-    return identity && policies.get(identity.workspaceId);
+    return identity && policies.get(identity.workspaceId, identity.clientId);
   };
 
   return {

@@ -1,10 +1,17 @@
-import { announcePolicy, DEFAULT_POLICY, readPolicy, type WorkspacePolicy } from '@enclavia/access';
+import {
+  announcePolicy,
+  DEFAULT_POLICY,
+  readPolicy,
+  UNKNOWN_CLIENTS,
+  type WorkspacePolicy,
+} from '@enclavia/access';
 import { AUDIT_SCOPE, POLICY_ERRORS, SCOPES, type Scope } from '@enclavia/contract';
 import { type Database, eq, grants, recordAudit, sql, workspacePolicies } from '@enclavia/db';
 import { z } from 'zod';
 import { parseRedirectUri, redirectUriMatches } from '../oidc/redirect-uris.js';
 import { revokeGrants } from '../revocation.js';
 import { revokeTokensWhere } from '../tokens/personal-access-tokens.js';
+import type { AppStatus } from '../workspace-apps/standing.js';
 import { WorkspaceError } from './errors.js';
 
 export { DEFAULT_POLICY, POLICY_ERRORS, type WorkspacePolicy };
@@ -93,6 +100,9 @@ export const policyChange = z
     enterprise_idp_issuer: z.union([z.literal('').transform(() => null), enterpriseIssuer]).nullable(),
     enterprise_jit_membership: z.boolean(),
     enterprise_email_domain: z.union([z.literal('').transform(() => null), emailDomain]).nullable(),
+    unknown_clients: z.enum(UNKNOWN_CLIENTS, {
+      error: 'unknown_clients is "allow", "ask" or "block"',
+    }),
   })
   .partial()
   .strict();
@@ -112,6 +122,7 @@ export function policyJson(p: WorkspacePolicy) {
     enterprise_idp_issuer: p.enterpriseIdpIssuer,
     enterprise_jit_membership: p.enterpriseJitMembership,
     enterprise_email_domain: p.enterpriseEmailDomain,
+    unknown_clients: p.unknownClients,
   };
 }
 
@@ -205,6 +216,7 @@ function applyChange(before: WorkspacePolicy, change: PolicyChange): WorkspacePo
       change.enterprise_email_domain === undefined
         ? before.enterpriseEmailDomain
         : change.enterprise_email_domain,
+    unknownClients: change.unknown_clients ?? before.unknownClients,
   };
 }
 
@@ -314,6 +326,8 @@ export function clientAllowed(policy: Pick<WorkspacePolicy, 'allowedClientIds'>,
 export interface ConsentRefusal {
   error: (typeof POLICY_ERRORS)[keyof typeof POLICY_ERRORS];
   value?: string;
+  /** For a client ID: an admin blocked the app (or `unknown_clients` did), rather than the allowlist. */
+  blocked?: boolean;
 }
 
 /**
@@ -323,13 +337,16 @@ export interface ConsentRefusal {
  */
 export function clientRefusal(
   policy: WorkspacePolicy,
-  request: { redirectUri: string; clientId: string },
+  request: { redirectUri: string; clientId: string; standing: AppStatus },
 ): ConsentRefusal | undefined {
   if (!policy.mcpEnabled) return { error: POLICY_ERRORS.disabled };
   if (!redirectUriAllowed(policy, request.redirectUri))
     return { error: POLICY_ERRORS.redirectUri, value: request.redirectUri };
   if (!clientAllowed(policy, request.clientId))
     return { error: POLICY_ERRORS.clientId, value: request.clientId };
+  if (request.standing === 'blocked')
+    return { error: POLICY_ERRORS.clientId, value: request.clientId, blocked: true };
+  if (request.standing === 'pending') return { error: POLICY_ERRORS.approval };
   return undefined;
 }
 
@@ -340,7 +357,13 @@ export function clientRefusal(
  */
 export function checkConsent(
   policy: WorkspacePolicy,
-  request: { redirectUri: string; clientId: string; scopes: readonly Scope[]; role: 'admin' | 'member' },
+  request: {
+    redirectUri: string;
+    clientId: string;
+    standing: AppStatus;
+    scopes: readonly Scope[];
+    role: 'admin' | 'member';
+  },
 ): ConsentRefusal | { granted: Scope[] } {
   const refusal = clientRefusal(policy, request);
   if (refusal) return refusal;

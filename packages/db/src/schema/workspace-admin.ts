@@ -57,9 +57,53 @@ export const workspacePolicies = pgTable(
     enterpriseJitMembership: boolean('enterprise_jit_membership').notNull().default(false),
     /** Set: only emails of this domain (lowercased, no `@`) may be connected through the issuer. */
     enterpriseEmailDomain: text('enterprise_email_domain'),
+    /**
+     * What happens to a client not yet in the workspace's apps: `allow` (listed as approved),
+     * `ask` (listed as pending until an admin approves it) or `block`.
+     */
+    unknownClients: text('unknown_clients').$type<'allow' | 'ask' | 'block'>().notNull().default('allow'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('workspace_policies_enterprise_idp_issuer_key').on(t.enterpriseIdpIssuer)],
+);
+
+/**
+ * The apps of a workspace: every client that asked to connect there, once, with the admins'
+ * decision about it and its own limits. A client that never got as far as a consent is not here.
+ */
+export const workspaceClients = pgTable(
+  'workspace_clients',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    clientId: text('client_id').notNull(),
+    /** The name the client last gave. */
+    clientName: text('client_name').notNull(),
+    /** `registration`, `metadata_document` or `enterprise_grant`: how it first identified itself. */
+    identifiedBy: text('identified_by')
+      .$type<'registration' | 'metadata_document' | 'enterprise_grant'>()
+      .notNull(),
+    /** The redirect URIs it asked to return to, newest last. */
+    redirectUris: jsonb('redirect_uris').$type<string[]>().notNull().default([]),
+    status: text('status').$type<'approved' | 'blocked' | 'pending'>().notNull(),
+    /** Set by an admin; null while the status is what the policy gave it at first contact. */
+    decidedBy: uuid('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    /** The member who last asked for it while it was pending. */
+    requestedBy: uuid('requested_by').references(() => users.id, { onDelete: 'set null' }),
+    /** The app's own limits, within the workspace's; null: the workspace's. */
+    scopeCeiling: jsonb('scope_ceiling').$type<string[]>(),
+    accessTokenTtl: integer('access_token_ttl'),
+    refreshTokenTtl: integer('refresh_token_ttl'),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.clientId] }),
+    // The client reaper asks whether any workspace lists a client.
+    index('workspace_clients_client_idx').on(t.clientId),
+  ],
 );
 
 /** Who changed what, when, from what to what. Written in the same transaction as the change. */
