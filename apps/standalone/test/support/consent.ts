@@ -31,9 +31,10 @@ export async function completeAuthorization(authorizeUrl: string, options: Conse
     }
     const page = await response.text();
     if (response.status !== 200) {
-      // The alert's text, tags stripped: a policy refusal is a block whose first line is the error.
+      // The alert's text, tags stripped: a policy refusal (or a wait for an admin's approval) is a
+      // block whose first line is the error.
       const alert = page
-        .match(/role="alert">([\s\S]*?)<\/(?:p|div)>/)?.[1]
+        .match(/role="(?:alert|status)">([\s\S]*?)<\/(?:p|div)>/)?.[1]
         ?.replace(/<[^>]+>/g, '')
         .trim();
       throw new Error(`HTTP ${response.status} at ${url.pathname}: ${alert ?? page.slice(0, 500)}`);
@@ -94,7 +95,11 @@ function submitForm(pageUrl: URL, page: string, options: ConsentOptions): { url:
     if (select) {
       const choices = [...select.matchAll(/<option value="([^"]+)">([^<]*)<\/option>/g)];
       const choice = options.workspace
-        ? choices.find(([, , name]) => decode(name!) === options.workspace)
+        ? choices.find(
+            ([, , name]) =>
+              // An option may carry what the policy says there: "Team (needs an admin to approve this app)".
+              decode(name!) === options.workspace || decode(name!).startsWith(`${options.workspace} (`),
+          )
         : choices[0];
       if (!choice) throw new Error(`no workspace "${options.workspace}" offered`);
       body.append('workspace', choice[1]!);
