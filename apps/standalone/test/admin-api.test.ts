@@ -52,6 +52,7 @@ describe('the admin API', () => {
       enterprise_idp_issuer: null,
       enterprise_jit_membership: false,
       enterprise_email_domain: null,
+      unknown_clients: 'allow',
     });
     const changed = await alice.api('PATCH', `/api/v1/workspaces/${aliceWs}/policy`, {
       scope_ceiling: ['enclaves:read'],
