@@ -1,6 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { authorizationCodeFlow, decodeJwt, type TokenResponse, tokenRequest } from './support/flow.js';
+import { CookieJar, openPage } from './support/consent.js';
+import {
+  authorizationCodeFlow,
+  authorizationRequest,
+  decodeJwt,
+  type TokenResponse,
+  tokenRequest,
+} from './support/flow.js';
 import { callToolOverHttp, mcpRequestOverHttp } from './support/mcp-call.js';
 import { registerClient } from './support/register.js';
 import { useStack } from './support/stack.js';
@@ -159,6 +166,18 @@ describe('block mode and the allowed client IDs agree', () => {
     const listing = await team('allowlist-mode@example.com');
     const clientId = await newClient('Stranger');
     await listing.setPolicy({ allowed_client_ids: ['some-other-client'] });
+
+    // Approve is off on the page, so opening it is what lists the app, as blocked.
+    const jar = new CookieJar();
+    await signInToDashboard(env.stack.issuer, 'block-mode@example.com', jar);
+    const { url } = authorizationRequest(env.stack.issuer, { clientId }, { redirectUri: REDIRECT });
+    const consent = await openPage(jar, url);
+    expect(consent.url.pathname).toMatch(/^\/interaction\//);
+    const page = await consent.response.text();
+    expect(page).toContain(`${CLIENT_REFUSED}: ${clientId}`);
+    expect(page).toContain('is blocked in');
+    expect(page).toMatch(/<button class="primary" type="submit" name="decision" value="approve" disabled/);
+    expect((await blocking.apps()).find((a) => a.client_id === clientId)?.status).toBe('blocked');
 
     const byMode = await connect(clientId, 'block-mode@example.com');
     const byList = await connect(clientId, 'allowlist-mode@example.com');

@@ -177,6 +177,18 @@ export const interactionRoutes: FastifyPluginAsync<InteractionRoutesOptions> = a
       (nothingAllowed ? { error: POLICY_ERRORS.scopes, value: asked.join(' ') } : undefined) ??
       (allRefuse ? views[0]!.refusal : undefined);
     const awaiting = !shownRefusal && first?.awaiting && workspaces[0] ? first.awaiting : undefined;
+    // Approve is off where the app is not let in, so its one workspace hears of it now: listed
+    // there (as blocked), where an admin can decide.
+    if (onlyRefusal?.error === POLICY_ERRORS.clientId && first && workspaces[0]) {
+      await recordContact(db, first.policy, {
+        workspaceId: workspaces[0].id,
+        clientId: client.id,
+        clientName: client.name,
+        identifiedBy: identifiedBy(client.id, 'consent'),
+        redirectUri: String(interaction.params.redirect_uri),
+        userId: user.id,
+      });
+    }
     const page = consentPage({
       uid: interaction.uid,
       csrf: csrfToken(request, reply, secure),
