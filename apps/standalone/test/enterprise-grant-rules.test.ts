@@ -193,6 +193,37 @@ describe('the jwt-bearer grant with an ID-JAG', () => {
     }
   });
 
+  it("lists its app as an enterprise grant; under unknown_clients ask a new app waits for an admin's approval, and a blocked one is refused", async () => {
+    const apps = async () =>
+      (
+        (await (await admin.api('GET', `/api/v1/workspaces/${workspaceId}/clients`)).json()) as {
+          clients: Array<{ client_id: string; status: string; identified_by: string; users: unknown[] }>;
+        }
+      ).clients;
+    expect((await apps()).find((a) => a.client_id === client.clientId)).toMatchObject({
+      identified_by: 'enterprise_grant',
+      status: 'approved',
+    });
+    const waiting = await registerJwtBearerClient('Waiting client');
+    await setPolicy({ unknown_clients: 'ask' });
+    try {
+      await expectRefused(
+        await idJag(boss, {}, idp, waiting),
+        /An admin of this workspace must approve this app first/,
+        waiting,
+      );
+      expect((await apps()).find((a) => a.client_id === waiting.clientId)?.status).toBe('pending');
+      const decide = (status: string) =>
+        admin.api('PATCH', `/api/v1/workspaces/${workspaceId}/clients/${waiting.clientId}`, { status });
+      expect((await decide('approved')).status).toBe(200);
+      expect((await present(await idJag(boss, {}, idp, waiting), {}, waiting)).status).toBe(200);
+      expect((await decide('blocked')).status).toBe(200);
+      await expectRefused(await idJag(boss, {}, idp, waiting), /OAuth client_id is not allowed/, waiting);
+    } finally {
+      await setPolicy({ unknown_clients: 'allow' });
+    }
+  });
+
   it('stops granting at once when the admin removes the trusted issuer', async () => {
     await setPolicy({ enterprise_idp_issuer: null });
     try {
