@@ -46,7 +46,7 @@ async function team(adminEmail: string, memberEmail?: string) {
     async apps(): Promise<Array<Record<string, unknown> & { client_id: string; status: string }>> {
       const response = await session.api('GET', `${base}/clients`);
       expect(response.status).toBe(200);
-      return (await response.json()).clients;
+      return (await json(response)).clients;
     },
     decide: (clientId: string, change: Record<string, unknown>, options?: { csrf?: false }) =>
       session.api('PATCH', `${base}/clients/${encodeURIComponent(clientId)}`, change, options),
@@ -70,7 +70,7 @@ async function connect(clientId: string, email: string, workspace?: string, scop
       },
     );
     expect(response.status).toBe(200);
-    return { tokens: (await response.json()) as TokenResponse };
+    return { tokens: (await json(response)) as TokenResponse };
   } catch (error) {
     return { refused: String((error as Error).message) };
   }
@@ -193,7 +193,7 @@ describe('block mode and the allowed client IDs agree', () => {
     expect((await connect(clientId, 'block-mode@example.com')).tokens).toBeDefined();
     const conflict = await listing.decide(clientId, { status: 'approved' });
     expect(conflict.status).toBe(409);
-    expect((await conflict.json()).message).toContain('Allowed OAuth client IDs');
+    expect((await json(conflict)).message).toContain('Allowed OAuth client IDs');
     await listing.setPolicy({ allowed_client_ids: ['some-other-client', clientId] });
     expect((await connect(clientId, 'allowlist-mode@example.com')).tokens).toBeDefined();
     const [listed] = (await listing.apps()).filter((a) => a.client_id === clientId);
@@ -213,7 +213,7 @@ describe('per-app limits and blocking reach live connections', () => {
     await admin.setPolicy({ scope_ceiling: ['enclaves:read', 'enclaves:write'] });
     const wider = await admin.decide(clientId, { scope_ceiling: ['enclaves:read', 'enclaves:destroy'] });
     expect(wider.status).toBe(400);
-    expect((await wider.json()).message).toContain("enclaves:destroy is above the workspace's scope ceiling");
+    expect((await json(wider)).message).toContain("enclaves:destroy is above the workspace's scope ceiling");
     expect((await admin.decide(clientId, { scope_ceiling: ['enclaves:read'] })).status).toBe(200);
 
     // The live connection: write is gone from tools/list and refused, within a second.
@@ -232,7 +232,7 @@ describe('per-app limits and blocking reach live connections', () => {
 
     const refreshed = await refresh(clientId, live);
     expect(refreshed.status).toBe(200);
-    expect(decodeJwt(((await refreshed.json()) as TokenResponse).access_token).payload.scope).toBe(
+    expect(decodeJwt(((await json(refreshed)) as TokenResponse).access_token).payload.scope).toBe(
       'enclaves:read',
     );
     const fresh = (await connect(clientId, 'app-ceiling@example.com')).tokens!;
@@ -259,7 +259,7 @@ describe('per-app limits and blocking reach live connections', () => {
 
     const blocked = await admin.decide(clientId, { status: 'blocked' });
     expect(blocked.status).toBe(200);
-    expect((await blocked.json()).effects).toEqual({ revoked_connections: 2 });
+    expect((await json(blocked)).effects).toEqual({ revoked_connections: 2 });
 
     await untilMcpAnswers(mine.access_token, 401);
     await untilMcpAnswers(theirs.access_token, 401);
@@ -267,7 +267,7 @@ describe('per-app limits and blocking reach live connections', () => {
     for (const tokens of [mine, theirs]) {
       const answer = await refresh(clientId, tokens);
       expect(answer.status).toBe(400);
-      expect((await answer.json()).error).toBe('invalid_grant');
+      expect((await json(answer)).error).toBe('invalid_grant');
     }
     const again = await connect(clientId, 'app-block@example.com');
     expect(again.refused).toContain(`${CLIENT_REFUSED}: ${clientId}`);
@@ -296,12 +296,12 @@ describe('/api/v1/workspaces/:id/clients', () => {
     for (const [body, message] of cases) {
       const response = await admin.decide(clientId, body as Record<string, unknown>);
       expect(response.status, JSON.stringify(body)).toBe(400);
-      expect((await response.json()).message).toContain(message);
+      expect((await json(response)).message).toContain(message);
     }
 
     const unknown = await admin.decide('never-seen-client', { status: 'approved' });
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).message).toContain('No app with client ID never-seen-client');
+    expect((await json(unknown)).message).toContain('No app with client ID never-seen-client');
 
     const otherWorkspace = `/api/v1/workspaces/${stranger.workspace.id}/clients`;
     expect((await admin.session.api('GET', otherWorkspace)).status).toBe(404);
