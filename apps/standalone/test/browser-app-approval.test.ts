@@ -40,7 +40,9 @@ beforeAll(async () => {
     unknown_clients: 'ask',
   });
   expect(policy.status).toBe(200);
-  ({ client_id: clientId } = await registerClient(ctx.stack.issuer, callback.redirectUri, { client_name: APP }));
+  ({ client_id: clientId } = await registerClient(ctx.stack.issuer, callback.redirectUri, {
+    client_name: APP,
+  }));
 
   adminPage = await admin.context.newPage();
   await adminPage.goto(`${ctx.stack.issuer}/admin/workspaces/${workspaceId}`);
@@ -56,7 +58,11 @@ afterAll(async () => {
 
 /** The member opens a new authorization of the app and chooses the admin's workspace… */
 async function memberChooses() {
-  const { url, verifier } = authorizationRequest(ctx.stack.issuer, { clientId }, { redirectUri: callback.redirectUri });
+  const { url, verifier } = authorizationRequest(
+    ctx.stack.issuer,
+    { clientId },
+    { redirectUri: callback.redirectUri },
+  );
   await memberPage.goto(url.href);
   const email = memberPage.getByLabel('Email');
   const approve = memberPage.getByRole('button', { name: 'Approve' });
