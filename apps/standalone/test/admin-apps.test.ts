@@ -69,7 +69,8 @@ const listed = async () => {
 
 /** The checkbox `value` of the Limits form on `page`, and whether it is ticked. */
 const limitsTick = (page: string, value: string) => {
-  const form = page.match(/<form method="post" action="[^"]+\/apps\/limits">([\s\S]*?)<\/form>/)?.[1] ?? '';
+  const form =
+    page.match(/<form method="post" action="[^"]+\/apps\/limits#[^"]*"[^>]*>([\s\S]*?)<\/form>/)?.[1] ?? '';
   const box = form.match(
     new RegExp(`<input type="checkbox" name="scope_ceiling" value="${value}"( checked)?>`),
   );

@@ -117,7 +117,9 @@ it('the admin sees it pending under Apps, requested by the member, and approves 
   expect(new URL(adminPage.url()).hash).toBe('#apps');
   expect(await appSection().innerText()).toContain('Approved');
   expect(await appSection().getByRole('button', { name: 'Approve' }).count()).toBe(0);
-  expect(await appSection().getByRole('button', { name: 'Save limits' }).count()).toBe(1);
+  // Its limits, folded away until wanted.
+  await appSection().getByText("Limits: the workspace's").click();
+  await appSection().getByRole('button', { name: 'Save limits' }).waitFor();
 });
 
 it("the member's next attempt gets a code, a token, and a tool call that works", async () => {

@@ -357,22 +357,25 @@ function limitsForm(
   const invalid = typed ? html` aria-invalid="true" aria-describedby="${error}"` : '';
   const workspaceAccess = p.policy.accessTokenTtl ?? p.serverLifetimes.accessToken;
   const workspaceRefresh = p.policy.refreshTokenTtl ?? p.serverLifetimes.refreshToken;
-  return html`<form method="post" action="${base}/apps/limits">
-  ${csrf}${clientId}
-  <fieldset${invalid}><legend>Limits of ${app.clientName}: scope ceiling</legend>
-  ${offered.map(
+  const ticks = offered.map(
     (s) =>
       html`<label><input type="checkbox" name="scope_ceiling" value="${s}"${ticked.includes(s) ? html` checked` : ''}> ${SCOPE_DESCRIPTIONS[s]} <code>${s}</code></label>`,
-  )}
+  );
+  // Folded away until wanted (open when it holds a refusal); the fragment brings the answer back here.
+  return html`<details${typed ? html` open` : ''}><summary>Limits: ${app.scopeCeiling || app.accessTokenTtl || app.refreshTokenTtl ? 'its own' : "the workspace's"}</summary>
+<form method="post" action="${base}/apps/limits#app-${index}-limits" id="app-${index}-limits">
+  ${csrf}${clientId}
+  <fieldset${invalid}><legend>Scope ceiling of ${app.clientName}</legend>
+  ${ticks}
   </fieldset>
   <p class="muted">Everything the workspace allows ticked: the app follows the workspace's ceiling.</p>
-  <label for="app-${index}-access_token_ttl">Access token lifetime of ${app.clientName}</label>
+  <label for="app-${index}-access_token_ttl">How long ${app.clientName}'s access tokens last</label>
   ${lifetimeSelect({ name: 'access_token_ttl', id: `app-${index}-access_token_ttl`, current: typed ? typed.accessTokenTtl : app.accessTokenTtl, max: workspaceAccess, presets: ACCESS_TOKEN_PRESETS, inherited: "The workspace's" })}
-  <label for="app-${index}-refresh_token_ttl">Refresh token lifetime of ${app.clientName}</label>
+  <label for="app-${index}-refresh_token_ttl">How long ${app.clientName}'s refresh tokens last</label>
   ${lifetimeSelect({ name: 'refresh_token_ttl', id: `app-${index}-refresh_token_ttl`, current: typed ? typed.refreshTokenTtl : app.refreshTokenTtl, max: workspaceRefresh, presets: REFRESH_TOKEN_PRESETS, inherited: "The workspace's" })}
   ${typed ? html`<p class="field-error" id="${error}" role="alert">The limits were not saved: ${typed.error}</p>` : ''}
   <div class="actions"><button type="submit" aria-describedby="app-${index}">Save limits</button></div>
-</form>`;
+</form></details>`;
 }
 
 interface AuditEvent {
