@@ -210,3 +210,16 @@ it('"Unknown apps" is saved with the policy and shown; a value it does not know 
     /<textarea id="allowed_redirect_uris"[^>]*>http:\/\/localhost\/callback<\/textarea>/,
   );
 });
+
+it('Approve an app the allowed client IDs leave out is refused on the page, saying where to add it', async () => {
+  const policy = `/api/v1/workspaces/${workspaceId}/policy`;
+  expect((await session.api('PATCH', policy, { allowed_client_ids: ['another-client'] })).status).toBe(200);
+  const { page } = await open();
+  expect(page).toMatch(/<strong>Blocked<\/strong>/);
+  const refused = await submit(`${settingsPath()}/apps/approve`, [['client_id', clientId]]);
+  expect(refused.status).toBe(400);
+  expect(refused.page).toMatch(/role="alert">This workspace allows only the client IDs on its list/);
+  expect(refused.page).toContain('add it there to approve it');
+  expect((await listed()).status).toBe('blocked');
+  await session.api('PATCH', policy, { allowed_client_ids: [] });
+});
