@@ -162,6 +162,11 @@ it('limits within the workspace are saved, and shown', async () => {
   expect(page).toContain('Limits saved.');
   expect(limitsTick(page, 'enclaves:read')).toBe('ticked');
   expect(limitsTick(page, 'enclaves:write')).toBe('unticked');
+  // The audit log says it in words; an empty limit is the workspace's.
+  const audit = (await open(`${settingsPath()}/audit`)).page;
+  expect(audit).toContain('App limits changed');
+  expect(audit).toContain('Scope ceiling: the workspace&#39;s → enclaves:read');
+  expect(audit).toContain('Access token lifetime: the workspace&#39;s → 600');
 
   // Every scope of the workspace ticked: the app follows the workspace's ceiling again.
   await submit(`${settingsPath()}/apps/limits`, [

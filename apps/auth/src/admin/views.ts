@@ -446,7 +446,7 @@ export function auditPage(p: AuditView): RenderedPage {
             {
               label: 'Change',
               cell: (e) => {
-                const lines = changeInWords(e.before, e.after);
+                const lines = changeInWords(e.before, e.after, e.action);
                 return lines.length
                   ? html`<ul class="scopes">${lines.map((l) => html`<li>${l}</li>`)}</ul>`
                   : '';
