@@ -74,11 +74,9 @@ async function memberChooses() {
   await approve.waitFor();
   // While it waits, the workspace's option says so.
   const select = memberPage.getByLabel('Workspace');
-  const option = await select
-    .locator('option', { hasText: WORKSPACE })
-    .evaluate((o: HTMLOptionElement) => ({ value: o.value, label: o.text }));
-  await select.selectOption(option.value);
-  return { verifier, option: option.label };
+  const option = select.locator('option', { hasText: WORKSPACE });
+  await select.selectOption((await option.getAttribute('value'))!);
+  return { verifier, option: (await option.textContent())! };
 }
 
 /** …and presses Approve. */
