@@ -210,6 +210,13 @@ it('"Unknown apps" is saved with the policy and shown; a value it does not know 
     'Unknown_clients is &quot;allow&quot;, &quot;ask&quot; or &quot;block&quot;.',
   );
   expect(refused.page).toMatch(/id="unknown_clients-error"/);
+  // Another field refused: the choice made here is kept.
+  const kept = await submit(`${settingsPath()}/policy`, [
+    ...policyForm('ask').filter(([k]) => k !== 'allowed_redirect_uris'),
+    ['allowed_redirect_uris', 'not a uri'],
+  ]);
+  expect(kept.status).toBe(400);
+  expect(kept.page).toMatch(/<option value="ask" selected>Ask: an admin approves each new app<\/option>/);
   // The rest of what was typed is kept: the one redirect URI.
   expect(refused.page).toMatch(
     /<textarea id="allowed_redirect_uris"[^>]*>http:\/\/localhost\/callback<\/textarea>/,
