@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser.js';
 import { startCallbackServer } from './support/callback-server.js';
+import { completeAuthorization } from './support/consent.js';
 import { authorizationRequest } from './support/flow.js';
 import { checkPage } from './support/page-check.js';
 import { registerClient } from './support/register.js';
@@ -115,6 +116,37 @@ it('the admin pages: workspaces, settings, audit log, users', async () => {
   await check('audit-log');
   await open('/admin/users');
   await check('instance-users');
+});
+
+it('the Apps of a workspace on ask: an app waiting for approval, with a long redirect URI; Block asks first', async () => {
+  const admin = await personalWorkspaceAdmin(ctx.stack.issuer, EMAIL);
+  const base = `/api/v1/workspaces/${admin.workspaceId}`;
+  const member = 'quinn@example.com';
+  await admin.session.api('POST', `${base}/members`, { email: member, role: 'member' });
+  const redirectUri = `http://127.0.0.1:7031/callback/${'a'.repeat(160)}`;
+  await admin.allowRedirectUris([redirectUri]);
+  await admin.session.api('PATCH', `${base}/policy`, { unknown_clients: 'ask' });
+  const { client_id: clientId } = await registerClient(ctx.stack.issuer, redirectUri, {
+    client_name: 'Waiting app',
+  });
+  const { url } = authorizationRequest(ctx.stack.issuer, { clientId }, { redirectUri });
+  // The member's request: the app waits for an admin, no code.
+  await expect(
+    completeAuthorization(url.href, {
+      email: member,
+      redirectUri,
+      workspace: `${EMAIL}'s workspace (needs an admin to approve this app)`,
+    }),
+  ).rejects.toThrow(/HTTP 403/);
+
+  await open(workspacePath);
+  const waiting = page.getByRole('region', { name: 'Waiting app' });
+  expect(await waiting.innerText()).toContain(`requested by ${member}`);
+  await check('workspace-settings-apps');
+  await waiting.getByRole('button', { name: 'Block' }).click();
+  await page.getByRole('button', { name: 'Yes, block Waiting app' }).waitFor();
+  await check('confirm-block-app');
+  await admin.session.api('PATCH', `${base}/policy`, { unknown_clients: 'allow' });
 });
 
 it('a page that is not there', async () => {

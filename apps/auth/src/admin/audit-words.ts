@@ -14,6 +14,10 @@ export const ACTION_WORDS: Record<string, string> = {
   'token.created': 'Personal access token created',
   'token.revoked': 'Personal access token revoked',
   'user.disabled': 'User disabled',
+  'client.requested': 'App approval requested',
+  'client.approved': 'App approved',
+  'client.blocked': 'App blocked',
+  'client.limits_updated': 'App limits changed',
 };
 
 const FIELD_WORDS: Record<string, string> = {
@@ -29,6 +33,8 @@ const FIELD_WORDS: Record<string, string> = {
   rule: 'Rule',
   value: 'Refused value',
   scope: 'Scopes',
+  unknown_clients: 'Unknown apps',
+  status: 'Status',
 };
 
 const show = (v: unknown): string => {
@@ -46,16 +52,21 @@ const asRecord = (v: unknown): Record<string, unknown> =>
  * What an entry changed, one line per field: lists as what was added and removed, everything else
  * as before → after. Fields that did not change are left out.
  */
-export function changeInWords(before: unknown, after: unknown): string[] {
+export function changeInWords(before: unknown, after: unknown, action?: string): string[] {
   const b = asRecord(before);
   const a = asRecord(after);
   const lines: string[] = [];
+  // An app's limit left empty is the workspace's, not none.
+  const inherited = action === 'client.limits_updated';
   for (const key of [...new Set([...Object.keys(b), ...Object.keys(a)])]) {
     const name = FIELD_WORDS[key] ?? key;
     const was = b[key];
     const now = a[key];
     if (JSON.stringify(was) === JSON.stringify(now)) continue;
-    if (Array.isArray(was) || Array.isArray(now)) {
+    if (inherited && (was === null || now === null)) {
+      const say = (v: unknown) => (v === null ? "the workspace's" : show(v));
+      lines.push(`${name}: ${say(was)} → ${say(now)}`);
+    } else if (Array.isArray(was) || Array.isArray(now)) {
       const old = (Array.isArray(was) ? was : []).map(String);
       const next = (Array.isArray(now) ? now : []).map(String);
       const added = next.filter((x) => !old.includes(x));

@@ -1,3 +1,4 @@
+import { UNKNOWN_CLIENTS } from '@enclavia/access';
 import { isScope, SCOPES } from '@enclavia/contract';
 import type { Database } from '@enclavia/db';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -10,6 +11,7 @@ import { csrfToken } from '../web/csrf.js';
 import { sendFailurePage } from '../web/failure-page.js';
 import { sendPage } from '../web/page.js';
 import { formCsrf, signInFirst } from '../web/page-guards.js';
+import { appChange, appNotFound, listApps, updateApp } from '../workspace-apps/index.js';
 import {
   adminWorkspace,
   adminWorkspacesOf,
@@ -27,7 +29,7 @@ import {
   WorkspaceError,
   type WorkspacePolicy,
 } from '../workspaces/index.js';
-import { adminHomePage, auditPage, notFoundPage, settingsPage } from './views.js';
+import { adminHomePage, auditPage, notFoundPage, settingsPage, type TypedAppLimits } from './views.js';
 
 export interface AdminRoutesOptions {
   config: AuthConfig;
@@ -40,6 +42,12 @@ const NOTICES: Record<string, string> = {
   role: 'Role changed.',
   removed: 'Member removed; their connected apps were revoked.',
   cancelled: 'Invitation cancelled.',
+};
+
+/** What an action on an app did: shown under Apps, where the page opens after it. */
+const APP_NOTICES: Record<string, string> = {
+  app_approved: 'App approved: its users can connect it now.',
+  app_limits: 'Limits saved.',
 };
 
 /** Lines of a textarea, without blanks. */
@@ -77,6 +85,7 @@ const policyForm = z
     enterprise_idp_issuer: z.string().optional(),
     enterprise_jit_membership: z.string().optional(),
     enterprise_email_domain: z.string().optional(),
+    unknown_clients: z.string().optional(),
   })
   .transform((f) => ({
     mcp_enabled: f.mcp_enabled === 'on',
@@ -90,13 +99,26 @@ const policyForm = z
     enterprise_idp_issuer: f.enterprise_idp_issuer ?? '',
     enterprise_jit_membership: f.enterprise_jit_membership === 'on',
     enterprise_email_domain: f.enterprise_email_domain ?? '',
+    // Absent (a form from before the field): the saved value stays.
+    ...(f.unknown_clients === undefined ? {} : { unknown_clients: f.unknown_clients }),
   }));
+
+/** An app's Limits form: all of the workspace's scopes ticked means the workspace's ceiling (null). */
+const limitsForm = z.object({
+  client_id: z.string().min(1).max(2000),
+  scope_ceiling: list,
+  access_token_ttl: lifetime,
+  refresh_token_ttl: lifetime,
+});
 
 /** What saving the policy did, carried to the page it redirects to. */
 const policyDone = z.object({
   revoked: z.coerce.number().int().min(0).catch(0),
   tokens: z.coerce.number().int().min(0).catch(0),
 });
+
+/** The client ID an app's Approve or Block form names. */
+const appForm = z.object({ client_id: z.string().min(1).max(2000) });
 
 /**
  * Workspace administration as pages under /admin: the same operations as /api/v1, for a
@@ -118,6 +140,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
     error?: string,
     typed?: TypedPolicy,
     invite?: { email: string; role: 'admin' | 'member'; error: string },
+    appLimits?: TypedAppLimits,
   ) => {
     const user = request.user!;
     const workspace = await adminWorkspace(db, user.id, workspaceId);
@@ -129,6 +152,10 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
         : removed?.success
           ? `Member removed: ${removed.data}. Their connected apps and tokens for this workspace were revoked.`
           : NOTICES[String(query.done ?? '')];
+    const appsNotice =
+      query.done === 'app_blocked'
+        ? appBlockedNotice(policyDone.parse(query).revoked)
+        : APP_NOTICES[String(query.done ?? '')];
     const saved = await getPolicy(db, workspace.id);
     const draft = error || typed ? undefined : prefilled(saved, query);
     const page = settingsPage({
@@ -142,10 +169,13 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
       connectedApps: (await connectedAppsIn(db, workspace.id)).length,
       serverLifetimes: config.ttl,
       ...(await listMembers(db, workspace.id)),
+      apps: await listApps(db, workspace.id, saved),
+      ...(appsNotice && !error && !appLimits ? { appsNotice } : {}),
+      ...(appLimits ? { appLimits } : {}),
       ...(notice && !error ? { notice } : {}),
       ...(error ? { error } : {}),
     });
-    return sendPage(reply, page, error || typed?.errors || invite ? 400 : 200);
+    return sendPage(reply, page, error || typed?.errors || invite || appLimits ? 400 : 200);
   };
   const done = (reply: FastifyReply, workspaceId: string, what: string) =>
     reply.redirect(`/admin/workspaces/${workspaceId}?done=${what}`, 303);
@@ -192,6 +222,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
           connectedApps: (await connectedAppsIn(db, workspace.id)).length,
           serverLifetimes: config.ttl,
           ...(await listMembers(db, workspace.id)),
+          apps: await listApps(db, workspace.id, saved),
         }),
       );
     const { effects } = await updatePolicy(db, {
@@ -205,6 +236,107 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (app, {
       `/admin/workspaces/${workspace.id}?done=policy&revoked=${effects.revokedApps}&tokens=${effects.revokedTokens}`,
       303,
     );
+  });
+
+  app.post('/admin/workspaces/:id/apps/approve', async (request, reply) => {
+    const workspace = await adminWorkspace(db, request.user!.id, params(request).id);
+    const form = appForm.safeParse(body(request));
+    if (!form.success) return settings(request, reply, workspace.id, 'The form did not name an app.');
+    await updateApp(db, {
+      actorUserId: request.user!.id,
+      workspaceId: workspace.id,
+      clientId: form.data.client_id,
+      change: { status: 'approved' },
+      server: config.ttl,
+    });
+    return reply.redirect(`/admin/workspaces/${workspace.id}?done=app_approved#apps`, 303);
+  });
+
+  // Blocking revokes the app's connections: the first click asks, naming how many, the second blocks.
+  app.post('/admin/workspaces/:id/apps/block', async (request, reply) => {
+    const workspace = await adminWorkspace(db, request.user!.id, params(request).id);
+    const form = appForm.safeParse(body(request));
+    if (!form.success) return settings(request, reply, workspace.id, 'The form did not name an app.');
+    const clientId = form.data.client_id;
+    if (body(request).confirm !== 'yes') {
+      const listed = (await listApps(db, workspace.id, await getPolicy(db, workspace.id))).find(
+        (a) => a.clientId === clientId,
+      );
+      if (!listed) throw appNotFound(clientId);
+      const connections = listed.users.reduce((n, u) => n + u.connections, 0);
+      const page = confirmPage({
+        email: request.user!.email,
+        csrf: csrfToken(request, reply, secure),
+        action: `/admin/workspaces/${workspace.id}/apps/block`,
+        fields: { client_id: clientId },
+        button: `Block ${listed.clientName}`,
+        what: `${listed.clientName} (client ID ${clientId}) in ${workspace.name}`,
+        consequence:
+          connections === 0
+            ? 'Nobody is connected with it now; nobody can connect it to this workspace until an admin approves it.'
+            : `Its ${connections} connection${connections === 1 ? ' is' : 's are'} revoked within a second, and nobody can connect it to this workspace until an admin approves it.`,
+        cancel: `/admin/workspaces/${workspace.id}#apps`,
+      });
+      return sendPage(reply, page);
+    }
+    const { revokedConnections } = await updateApp(db, {
+      actorUserId: request.user!.id,
+      workspaceId: workspace.id,
+      clientId,
+      change: { status: 'blocked' },
+      server: config.ttl,
+    });
+    return reply.redirect(
+      `/admin/workspaces/${workspace.id}?done=app_blocked&revoked=${revokedConnections}#apps`,
+      303,
+    );
+  });
+
+  app.post('/admin/workspaces/:id/apps/limits', async (request, reply) => {
+    const workspace = await adminWorkspace(db, request.user!.id, params(request).id);
+    const form = limitsForm.safeParse(body(request));
+    if (!form.success) return settings(request, reply, workspace.id, 'The limits form was not understood.');
+    const { client_id: clientId, scope_ceiling: scopes, access_token_ttl, refresh_token_ttl } = form.data;
+    const typed = (error: string): TypedAppLimits => ({
+      clientId,
+      scopes,
+      accessTokenTtl: access_token_ttl,
+      refreshTokenTtl: refresh_token_ttl,
+      error,
+    });
+    const policy = await getPolicy(db, workspace.id);
+    // Everything the workspace allows, ticked: the app follows the workspace's ceiling.
+    const followsWorkspace =
+      scopes.length === policy.scopeCeiling.length && policy.scopeCeiling.every((s) => scopes.includes(s));
+    const change = appChange.safeParse({
+      scope_ceiling: followsWorkspace ? null : scopes,
+      access_token_ttl,
+      refresh_token_ttl,
+    });
+    if (!change.success)
+      return settings(
+        request,
+        reply,
+        workspace.id,
+        undefined,
+        undefined,
+        undefined,
+        typed(sentences(change.error)),
+      );
+    try {
+      await updateApp(db, {
+        actorUserId: request.user!.id,
+        workspaceId: workspace.id,
+        clientId,
+        change: change.data,
+        server: config.ttl,
+      });
+    } catch (error) {
+      if (error instanceof WorkspaceError && (error.status === 400 || error.status === 409))
+        return settings(request, reply, workspace.id, undefined, undefined, undefined, typed(error.message));
+      throw error;
+    }
+    return reply.redirect(`/admin/workspaces/${workspace.id}?done=app_limits#apps`, 303);
   });
 
   app.post('/admin/workspaces/:id/members', async (request, reply) => {
@@ -369,7 +501,7 @@ function asPolicy(form: z.output<typeof policyForm>, saved: WorkspacePolicy): Wo
     enterpriseIdpIssuer: form.enterprise_idp_issuer.trim() || null,
     enterpriseJitMembership: form.enterprise_jit_membership,
     enterpriseEmailDomain: form.enterprise_email_domain.trim() || null,
-    unknownClients: saved.unknownClients,
+    unknownClients: UNKNOWN_CLIENTS.find((c) => c === form.unknown_clients) ?? saved.unknownClients,
   };
 }
 
@@ -395,6 +527,17 @@ function policySavedNotice({ revoked, tokens }: z.output<typeof policyDone>): st
     );
   if (tokens > 0) parts.push(`${tokens} personal access token${tokens === 1 ? ' was' : 's were'} revoked.`);
   return parts.join(' ');
+}
+
+function appBlockedNotice(revoked: number): string {
+  return revoked === 0
+    ? 'App blocked.'
+    : `App blocked; ${revoked} connection${revoked === 1 ? ' was' : 's were'} revoked.`;
+}
+
+/** Every message of a refused change, as sentences. */
+function sentences(error: z.ZodError): string {
+  return Object.values(errorsByField(error)).flat().join(' ');
 }
 
 function messages(error: z.ZodError): string {

@@ -4,6 +4,7 @@ import { type Html, html } from '../web/html.js';
 import { errorPage, type RenderedPage, renderPage } from '../web/page.js';
 import { adminLinks, siteHeader } from '../web/site-header.js';
 import { stackedTable } from '../web/table.js';
+import type { ListedApp } from '../workspace-apps/index.js';
 import type { WorkspacePolicy } from '../workspaces/index.js';
 import { ACTION_WORDS, changeInWords } from './audit-words.js';
 
@@ -93,6 +94,21 @@ export interface SettingsView {
   confirmTokensOff?: boolean;
   /** The invitation as typed, refused: shown back with the message under the field. */
   invite?: { email: string; role: 'admin' | 'member'; error: string };
+  /** The workspace's apps, pending first. */
+  apps: ListedApp[];
+  /** What an action on an app did, shown under Apps (where the page opens after it). */
+  appsNotice?: string;
+  /** An app's limits as typed, refused: shown back at that app's form with the message. */
+  appLimits?: TypedAppLimits;
+}
+
+/** An app's Limits form as the admin submitted it, and why it was not saved. */
+export interface TypedAppLimits {
+  clientId: string;
+  scopes: string[];
+  accessTokenTtl: number | null;
+  refreshTokenTtl: number | null;
+  error: string;
 }
 
 /** The messages about one field of the policy form, under it, tied to it for screen readers. */
@@ -134,6 +150,13 @@ ${p.draftNotice ? html`<p class="warning" role="status">Filled in from a refused
   <textarea id="allowed_client_ids" name="allowed_client_ids" rows="3"${describedBy(p, 'allowed_client_ids')}>${p.policy.allowedClientIds.join('\n')}</textarea>
   ${fieldErrors(p, 'allowed_client_ids')}
   <p class="muted">One per line; empty allows any client. Registered client IDs or client ID metadata document URLs.</p>
+  <label for="unknown_clients">Unknown apps</label>
+  <select id="unknown_clients" name="unknown_clients" aria-describedby="unknown_clients-help${p.policyErrors?.unknown_clients?.length ? ' unknown_clients-error' : ''}"${p.policyErrors?.unknown_clients?.length ? html` aria-invalid="true"` : ''}>${UNKNOWN_CLIENT_CHOICES.map(
+    ([value, words]) =>
+      html`<option value="${value}"${value === p.policy.unknownClients ? html` selected` : ''}>${words}</option>`,
+  )}</select>
+  ${fieldErrors(p, 'unknown_clients')}
+  <p class="muted" id="unknown_clients-help">What happens when an app not listed under <a href="#apps">Apps</a> asks to connect. A list of allowed client IDs above blocks every app not on it, whatever this says.</p>
   <fieldset${describedBy(p, 'scope_ceiling')}><legend>Scope ceiling</legend>
   ${SCOPES.map(
     (s) =>
@@ -144,10 +167,10 @@ ${p.draftNotice ? html`<p class="warning" role="status">Filled in from a refused
   <label><input type="checkbox" name="personal_access_tokens_enabled" value="on"${p.policy.personalAccessTokensEnabled ? html` checked` : ''}> Personal access tokens enabled</label>
   <p class="muted">Turning them off revokes every personal access token of this workspace.</p>
   <label for="access_token_ttl">Access token lifetime</label>
-  ${lifetimeSelect('access_token_ttl', p.policy.accessTokenTtl, p.serverLifetimes.accessToken, ACCESS_TOKEN_PRESETS)}
+  ${lifetimeSelect({ name: 'access_token_ttl', current: p.policy.accessTokenTtl, max: p.serverLifetimes.accessToken, presets: ACCESS_TOKEN_PRESETS })}
   <label><input type="checkbox" name="refresh_tokens_enabled" value="on"${p.policy.refreshTokensEnabled ? html` checked` : ''}> Refresh tokens enabled</label>
   <label for="refresh_token_ttl">Refresh token lifetime</label>
-  ${lifetimeSelect('refresh_token_ttl', p.policy.refreshTokenTtl, p.serverLifetimes.refreshToken, REFRESH_TOKEN_PRESETS)}
+  ${lifetimeSelect({ name: 'refresh_token_ttl', current: p.policy.refreshTokenTtl, max: p.serverLifetimes.refreshToken, presets: REFRESH_TOKEN_PRESETS })}
   <p class="muted">Lifetimes apply to tokens issued after you save. With refresh tokens off, apps sign in again when their access token expires; refresh tokens already issued run until they expire.</p>
   <label for="enterprise_idp_issuer">Enterprise identity provider (issuer URL)</label>
   <input id="enterprise_idp_issuer" name="enterprise_idp_issuer" type="url" value="${p.policy.enterpriseIdpIssuer ?? ''}" placeholder="https://example.okta.com">
@@ -164,6 +187,7 @@ ${p.draftNotice ? html`<p class="warning" role="status">Filled in from a refused
   }
   <p class="muted" id="policy-effects">Saving applies at once to what is already connected (${p.connectedApps} app${p.connectedApps === 1 ? '' : 's'} now, and personal access tokens): with MCP integration off they stop working until you turn it on again; a lower scope ceiling narrows what they may do, and raising it gives back only what each person approved; a client ID or redirect URI taken off its list revokes the apps that use it.</p>
 </form>
+${appsSection(p, csrf)}
 <h2>Members</h2>
 ${stackedTable<MemberRow>(
   [
@@ -223,14 +247,135 @@ function duration(seconds: number): string {
   return `${seconds} seconds`;
 }
 
-/** The server's lifetime, or a shorter one: a workspace can never lengthen it. */
-function lifetimeSelect(name: string, current: number | null, server: number, presets: number[]) {
-  const choices = [...new Set([...presets.filter((s) => s < server), ...(current ? [current] : [])])].sort(
-    (a, b) => a - b,
-  );
-  return html`<select id="${name}" name="${name}"><option value=""${current === null ? html` selected` : ''}>Server default (${duration(server)})</option>${choices.map(
-    (s) => html`<option value="${s}"${s === current ? html` selected` : ''}>${duration(s)}</option>`,
+/**
+ * The lifetime above this one (the server's, or the workspace's for an app), or a shorter one: a
+ * workspace can never lengthen the server's, nor an app the workspace's.
+ */
+function lifetimeSelect(p: {
+  name: string;
+  id?: string;
+  current: number | null;
+  max: number;
+  presets: number[];
+  /** Whose lifetime the empty choice stands for. */
+  inherited?: string;
+}) {
+  const choices = [
+    ...new Set([...p.presets.filter((s) => s < p.max), ...(p.current ? [p.current] : [])]),
+  ].sort((a, b) => a - b);
+  return html`<select id="${p.id ?? p.name}" name="${p.name}"><option value=""${p.current === null ? html` selected` : ''}>${p.inherited ?? 'Server default'} (${duration(p.max)})</option>${choices.map(
+    (s) => html`<option value="${s}"${s === p.current ? html` selected` : ''}>${duration(s)}</option>`,
   )}</select>`;
+}
+
+const UNKNOWN_CLIENT_CHOICES = [
+  ['allow', 'Allow: list them as approved'],
+  ['ask', 'Ask: an admin approves each new app'],
+  ['block', 'Block: only apps approved here'],
+] as const;
+
+const IDENTIFIED_BY: Record<string, string> = {
+  registration: 'Dynamic registration',
+  metadata_document: 'Client ID metadata document',
+  enterprise_grant: 'Enterprise grant',
+};
+
+const STATUS_WORDS: Record<string, string> = {
+  pending: 'Pending: waiting for an admin',
+  approved: 'Approved',
+  blocked: 'Blocked',
+};
+
+/**
+ * Every app that asked to connect to the workspace, pending first: what it is, who uses it, how it
+ * stands, and the admin's decisions (Approve, Block, and an approved app's own limits). The client
+ * ID travels in each form's body.
+ */
+function appsSection(p: SettingsView, csrf: Html): Html {
+  const base = `/admin/workspaces/${p.workspace.id}`;
+  const pending = p.apps.filter((a) => a.standing === 'pending').length;
+  const intro =
+    p.apps.length === 0
+      ? html`<p class="muted">No app has asked to connect to this workspace yet.</p>`
+      : html`<p class="muted">${p.apps.length} app${p.apps.length === 1 ? '' : 's'} asked to connect${pending ? html`; <strong>${pending} waiting for approval</strong>` : ''}. An approved app may have its own scope ceiling and token lifetimes, never wider than the workspace's.</p>`;
+  return html`<h2 id="apps">Apps</h2>
+${p.appsNotice ? html`<p class="notice" role="status">${p.appsNotice}</p>` : ''}
+${intro}
+${p.apps.map((app, i) => appEntry(p, app, i, base, csrf))}`;
+}
+
+function appEntry(p: SettingsView, app: ListedApp, index: number, base: string, csrf: Html): Html {
+  const heading = `app-${index}`;
+  const clientId = html`<input type="hidden" name="client_id" value="${app.clientId}">`;
+  const connections = app.users.reduce((n, u) => n + u.connections, 0);
+  const users =
+    app.users.length === 0
+      ? html`<span class="muted">nobody is connected with it</span>`
+      : html`<ul class="scopes">${app.users.map(
+          (u) => html`<li>${u.email}: ${u.connections} connection${u.connections === 1 ? '' : 's'}</li>`,
+        )}</ul>`;
+  const decide = html`<div class="actions">${
+    app.standing !== 'approved'
+      ? html`<form method="post" action="${base}/apps/approve">${csrf}${clientId}<button class="primary" type="submit" aria-describedby="${heading}">Approve</button></form>`
+      : ''
+  }${
+    app.standing !== 'blocked'
+      ? html`<form method="post" action="${base}/apps/block">${csrf}${clientId}<button class="danger" type="submit" aria-describedby="${heading}">Block</button></form>`
+      : ''
+  }</div>`;
+  return html`<section aria-labelledby="${heading}">
+<h3 id="${heading}">${app.clientName}</h3>
+<dl>
+<dt>Status</dt><dd><strong>${STATUS_WORDS[app.standing] ?? app.standing}</strong>${app.standing === 'pending' && app.requestedByEmail ? html`, requested by ${app.requestedByEmail}` : ''}</dd>
+<dt>Client ID</dt><dd><code>${app.clientId}</code></dd>
+<dt>Identified by</dt><dd>${IDENTIFIED_BY[app.identifiedBy] ?? app.identifiedBy}</dd>
+<dt>Redirect URIs</dt><dd>${app.redirectUris.length ? html`<ul class="scopes">${app.redirectUris.map((u) => html`<li><code>${u}</code></li>`)}</ul>` : html`<span class="muted">none (no browser)</span>`}</dd>
+<dt>First seen</dt><dd>${when(app.firstSeenAt)}</dd>
+<dt>Last seen</dt><dd>${when(app.lastSeenAt)}</dd>
+<dt>Used by</dt><dd>${users}</dd>
+</dl>
+${app.standing === 'approved' ? limitsForm(p, app, index, base, csrf, clientId) : ''}
+${app.standing === 'blocked' || connections === 0 ? '' : html`<p class="muted">Blocking revokes its ${connections} connection${connections === 1 ? '' : 's'} in this workspace.</p>`}
+${decide}
+</section>`;
+}
+
+/** An approved app's own limits: narrower than the workspace's, or the workspace's own (nothing chosen). */
+function limitsForm(
+  p: SettingsView,
+  app: ListedApp,
+  index: number,
+  base: string,
+  csrf: Html,
+  clientId: Html,
+): Html {
+  const typed = p.appLimits?.clientId === app.clientId ? p.appLimits : undefined;
+  const ticked = typed?.scopes ?? app.scopeCeiling ?? p.policy.scopeCeiling;
+  // Shown back as typed even where the workspace no longer offers a scope: nothing typed is lost.
+  const offered = SCOPES.filter((s) => p.policy.scopeCeiling.includes(s) || typed?.scopes.includes(s));
+  const error = `app-${index}-limits-error`;
+  const invalid = typed ? html` aria-invalid="true" aria-describedby="${error}"` : '';
+  const workspaceAccess = p.policy.accessTokenTtl ?? p.serverLifetimes.accessToken;
+  const workspaceRefresh = p.policy.refreshTokenTtl ?? p.serverLifetimes.refreshToken;
+  const ticks = offered.map(
+    (s) =>
+      html`<label><input type="checkbox" name="scope_ceiling" value="${s}"${ticked.includes(s) ? html` checked` : ''}> ${SCOPE_DESCRIPTIONS[s]} <code>${s}</code></label>`,
+  );
+  // Folded away until wanted (open when it holds a refusal); the fragment brings the answer back here.
+  return html`<details${typed ? html` open` : ''}><summary>Limits: ${app.scopeCeiling || app.accessTokenTtl || app.refreshTokenTtl ? 'its own' : "the workspace's"}</summary>
+<form method="post" action="${base}/apps/limits#app-${index}-limits" id="app-${index}-limits">
+  ${csrf}${clientId}
+  <fieldset${invalid}><legend>Scope ceiling of ${app.clientName}</legend>
+  ${ticks}
+  </fieldset>
+  <p class="muted">Everything the workspace allows ticked: the app follows the workspace's ceiling.</p>
+  <label for="app-${index}-access_token_ttl">How long ${app.clientName}'s access tokens last</label>
+  ${lifetimeSelect({ name: 'access_token_ttl', id: `app-${index}-access_token_ttl`, current: typed ? typed.accessTokenTtl : app.accessTokenTtl, max: workspaceAccess, presets: ACCESS_TOKEN_PRESETS, inherited: "The workspace's" })}
+  <label for="app-${index}-refresh_token_ttl">How long ${app.clientName}'s refresh tokens last</label>
+  ${lifetimeSelect({ name: 'refresh_token_ttl', id: `app-${index}-refresh_token_ttl`, current: typed ? typed.refreshTokenTtl : app.refreshTokenTtl, max: workspaceRefresh, presets: REFRESH_TOKEN_PRESETS, inherited: "The workspace's" })}
+  ${typed ? html`<p class="field-error" id="${error}" role="alert">The limits were not saved: ${typed.error}</p>` : ''}
+  <div class="actions"><button type="submit" aria-describedby="app-${index}">Save limits</button></div>
+</form></details>`;
 }
 
 interface AuditEvent {
@@ -301,7 +446,7 @@ export function auditPage(p: AuditView): RenderedPage {
             {
               label: 'Change',
               cell: (e) => {
-                const lines = changeInWords(e.before, e.after);
+                const lines = changeInWords(e.before, e.after, e.action);
                 return lines.length
                   ? html`<ul class="scopes">${lines.map((l) => html`<li>${l}</li>`)}</ul>`
                   : '';

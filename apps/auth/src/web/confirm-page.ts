@@ -12,6 +12,8 @@ export function confirmPage(p: {
   button: string;
   /** Where Cancel leads: the page the first click came from. */
   cancel: string;
+  /** What the first form carried and the second must carry again (an app's client ID). */
+  fields?: Record<string, string>;
 }): RenderedPage {
   return renderPage({
     title: `${p.button}?`,
@@ -22,7 +24,7 @@ export function confirmPage(p: {
 <p>${p.consequence}</p>
 </div>
 <div class="actions">
-  <form method="post" action="${p.action}"><input type="hidden" name="csrf" value="${p.csrf}"><input type="hidden" name="confirm" value="yes"><button class="primary" type="submit">Yes, ${p.button.charAt(0).toLowerCase()}${p.button.slice(1)}</button></form>
+  <form method="post" action="${p.action}"><input type="hidden" name="csrf" value="${p.csrf}">${Object.entries(p.fields ?? {}).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}<input type="hidden" name="confirm" value="yes"><button class="primary" type="submit">Yes, ${p.button.charAt(0).toLowerCase()}${p.button.slice(1)}</button></form>
   <a href="${p.cancel}">Cancel</a>
 </div>`,
   });
