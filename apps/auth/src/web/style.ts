@@ -43,6 +43,8 @@ export const STYLE = `
   .notice { border-color: var(--ok); border-left-width: 6px; }
   .field-error { color: var(--bad); margin: .25rem 0 0; font-size: .92rem; }
   .muted { color: var(--muted); font-size: .9rem; }
+  dl dt { font-weight: 600; margin-top: .4rem; }
+  dl dd { margin: 0 0 0 1rem; }
   code, pre { font-family: ui-monospace, monospace; font-size: .9em; overflow-wrap: anywhere; }
   pre { background: var(--code-bg); padding: .6rem .8rem; border-radius: 8px; white-space: pre-wrap; word-break: break-all; }
   code.copy { display: block; background: var(--code-bg); padding: .5rem .7rem; border-radius: 6px; user-select: all; }
