@@ -3,6 +3,7 @@ import {
   type AnyObjectSchema,
   getParseErrorMessage,
   objectFromShape,
+  safeParse,
   safeParseAsync,
 } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import {
@@ -86,7 +87,8 @@ export async function callTool(
 ): Promise<CallToolResult> {
   const { name } = tool.definition;
   try {
-    const input = await safeParseAsync(tool.input, args ?? {});
+    const checking = parse(tool.input, args ?? {});
+    const input = checking instanceof Promise ? await checking : checking;
     if (!input.success) {
       return invalidParams(
         `Input validation error: Invalid arguments for tool ${name}: ${getParseErrorMessage(input.error)}`,
@@ -99,7 +101,8 @@ export async function callTool(
         `Output validation error: Tool ${name} has an output schema but no structured content was provided`,
       );
     }
-    const output = await safeParseAsync(tool.output, result.structuredContent);
+    const checked = parse(tool.output, result.structuredContent);
+    const output = checked instanceof Promise ? await checked : checked;
     if (!output.success) {
       return invalidParams(
         `Output validation error: Invalid structured content for tool ${name}: ${getParseErrorMessage(output.error)}`,
@@ -108,6 +111,19 @@ export async function callTool(
     return result;
   } catch (error) {
     return failed(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * The SDK's check (`safeParseAsync`), synchronously when the schema allows it: our schemas have no
+ * asynchronous refinements, and the asynchronous parse cost several promises per call. zod throws
+ * when a schema needs the asynchronous parse; that schema gets it, with the same result.
+ */
+function parse(schema: AnyObjectSchema, data: unknown) {
+  try {
+    return safeParse(schema, data);
+  } catch {
+    return safeParseAsync(schema, data);
   }
 }
 

@@ -152,19 +152,27 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
   }
 };
 
+const TOOL_SCOPES = new Map<string, Scope | null>(TOOLS.map((t) => [t.name, t.scope]));
+
 /** The scopes the `tools/call`s in this JSON-RPC body need, in the contract's order. */
 function scopesNeeded(body: unknown): Scope[] {
+  // One message, the usual request: no arrays or sets to build.
+  if (!Array.isArray(body)) {
+    const scope = isToolCall(body) ? TOOL_SCOPES.get(body.params.name) : undefined;
+    return scope ? [scope] : [];
+  }
   const messages = Array.isArray(body) ? body : [body];
   const needed = new Set<Scope>();
   for (const message of messages) {
     if (!isToolCall(message)) continue;
-    const scope = TOOLS.find((t) => t.name === message.params.name)?.scope;
+    const scope = TOOL_SCOPES.get(message.params.name);
     if (scope) needed.add(scope);
   }
   return SCOPES.filter((scope) => needed.has(scope));
 }
 
 function countToolCalls(body: unknown, name: string): number {
+  if (!Array.isArray(body)) return isToolCall(body) && body.params.name === name ? 1 : 0;
   const messages = Array.isArray(body) ? body : [body];
   return messages.filter((message) => isToolCall(message) && message.params.name === name).length;
 }
