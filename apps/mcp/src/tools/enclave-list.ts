@@ -1,6 +1,34 @@
-import { ENCLAVE_STATES, listEnclaves } from '@enclavia/enclaves';
+import { ENCLAVE_STATES, type EnclaveSummary, listEnclaves } from '@enclavia/enclaves';
 import { z } from 'zod';
-import { defineTool, structured } from './define-tool.js';
+import { defineTool } from './define-tool.js';
+
+type Listed = { enclaves: Array<Record<string, string | null>> };
+
+/**
+ * The answer for a list as read, made once per read: the calls answered by one batched read of a
+ * workspace (listEnclaves) get the same rows, and so the same structured content and text, which
+ * cost more to build and pretty-print than the rest of the tool did per call.
+ */
+const answered = new WeakMap<readonly EnclaveSummary[], { content: Listed; text: string }>();
+
+function answerFor(rows: readonly EnclaveSummary[]) {
+  let answer = answered.get(rows);
+  if (!answer) {
+    const content: Listed = {
+      enclaves: rows.map((e) => ({
+        id: e.id,
+        name: e.name,
+        image: e.image,
+        instance_type: e.instanceType,
+        state: e.state,
+        created_at: e.createdAt.toISOString(),
+      })),
+    };
+    answer = { content, text: JSON.stringify(content, null, 2) };
+    answered.set(rows, answer);
+  }
+  return answer;
+}
 
 export const enclaveList = defineTool({
   name: 'enclave_list',
@@ -26,15 +54,8 @@ export const enclaveList = defineTool({
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   async handler({ state }, { db, auth }) {
     const rows = await listEnclaves(db, auth.extra.workspaceId, state ? { state } : {});
-    return structured({
-      enclaves: rows.map((e) => ({
-        id: e.id,
-        name: e.name,
-        image: e.image,
-        instance_type: e.instanceType,
-        state: e.state,
-        created_at: e.createdAt.toISOString(),
-      })),
-    });
+    // As `structured` makes it, the text being the content as indented JSON; a new result per call.
+    const { content, text } = answerFor(rows);
+    return { content: [{ type: 'text', text }], structuredContent: content };
   },
 });
