@@ -26,12 +26,12 @@ interface Statement {
  * of a small statement's (docs/performance.md). Results, parameters and errors are PGlite's own:
  * the same serializers, the same parser of the answer, the same error with the query attached.
  *
- * At most `max` texts are prepared (queries whose text grows with their arguments, like `in (…)`,
+ * At most `max` texts (128) are prepared (queries whose text grows with their arguments, like `in (…)`,
  * would otherwise fill it); others, and calls with options this path does not handle, go to
  * `PGlite.query` unchanged. PostgreSQL re-plans a prepared statement itself when a table it reads
  * changes; migrations run before this is used (`client.ts`).
  */
-export function preparedQueries(client: PGlite, pglite: PgliteModule, { max = 256 } = {}) {
+export function preparedQueries(client: PGlite, pglite: PgliteModule, { max = 128 } = {}) {
   const pg = client as Pglite;
   const { serialize } = pglite.protocol;
   const { parseResults, parseDescribeStatementResults } = pglite.parse;

@@ -36,6 +36,12 @@ export interface CompiledTool {
   definition: ToolDefinition<any, any>;
   input: AnyObjectSchema;
   output: AnyObjectSchema;
+  /**
+   * Frozen structured contents this tool's output check passed: a tool that hands one frozen result
+   * to many calls (enclave_list, for the calls answered by one read) has it checked once, since
+   * the same check of a value that cannot change has the same outcome.
+   */
+  checked: WeakSet<object>;
 }
 
 // Compiled once, as McpServer.registerTool compiles them, not per request.
@@ -46,6 +52,7 @@ const COMPILED = new Map<string, CompiledTool>(
       definition,
       input: objectFromShape(definition.inputSchema),
       output: objectFromShape(definition.outputSchema),
+      checked: new WeakSet<object>(),
     },
   ]),
 );
@@ -101,17 +108,39 @@ export async function callTool(
         `Output validation error: Tool ${name} has an output schema but no structured content was provided`,
       );
     }
-    const checked = parse(tool.output, result.structuredContent);
+    const content = result.structuredContent;
+    const frozen = Object.isFrozen(content);
+    if (frozen && tool.checked.has(content)) return result;
+    const checked = parse(tool.output, content);
     const output = checked instanceof Promise ? await checked : checked;
     if (!output.success) {
       return invalidParams(
         `Output validation error: Invalid structured content for tool ${name}: ${getParseErrorMessage(output.error)}`,
       );
     }
+    if (frozen) tool.checked.add(content);
     return result;
   } catch (error) {
     return failed(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** The JSON of a frozen result, made once however many answers carry it. */
+const serializedResults = new WeakMap<CallToolResult, string>();
+
+/**
+ * The answer as `JSON.stringify(answer)` writes it, byte for byte. A frozen result (one a tool
+ * hands to many calls) is serialized once and set into each answer with that answer's id.
+ */
+export function answerJson(answer: Awaited<ReturnType<typeof answerToolCall>>): string {
+  const { result } = answer;
+  if (!Object.isFrozen(result)) return JSON.stringify(answer);
+  let json = serializedResults.get(result);
+  if (json === undefined) {
+    json = JSON.stringify(result);
+    serializedResults.set(result, json);
+  }
+  return `{"jsonrpc":"2.0","id":${JSON.stringify(answer.id)},"result":${json}}`;
 }
 
 /**

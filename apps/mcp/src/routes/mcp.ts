@@ -16,7 +16,7 @@ import { createMcpServer } from '../server.js';
 import { TOOLS } from '../tools/index.js';
 import { browserPage } from './browser-page.js';
 import { servedAsModern } from './era.js';
-import { answerToolCall, fastToolCall } from './fast-tool-call.js';
+import { answerJson, answerToolCall, fastToolCall } from './fast-tool-call.js';
 import { hostPolicy } from './host-policy.js';
 import { answerModernRequest } from './modern-era.js';
 import { originPolicy } from './origin-policy.js';
@@ -105,13 +105,13 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
         ctx,
       );
       if (!answer.message) return reply.status(answer.status).send();
-      return sendJson(reply.status(answer.status), answer.message);
+      return sendJson(reply.status(answer.status), JSON.stringify(answer.message));
     }
 
     const call = fastToolCalls ? fastToolCall(request.body, request.headers, auth.scopes) : undefined;
     if (call) {
       const answer = await answerToolCall(call, { db, auth, driver, enclaveQuota });
-      return sendJson(reply, answer);
+      return sendJson(reply, answerJson(answer));
     }
 
     const server = createMcpServer({ db, auth, driver, enclaveQuota });
@@ -155,8 +155,8 @@ const TOOL_SCOPES = new Map<string, Scope | null>(TOOLS.map((t) => [t.name, t.sc
  * one to a string it serializes itself, not to one a reply serializer returns. A string, not a
  * Buffer: no copy, and Node writes it in one piece with the headers.
  */
-function sendJson(reply: FastifyReply, message: unknown): FastifyReply {
-  return reply.header('content-type', 'application/json').serializer(asIs).send(JSON.stringify(message));
+function sendJson(reply: FastifyReply, json: string): FastifyReply {
+  return reply.header('content-type', 'application/json').serializer(asIs).send(json);
 }
 
 const asIs = (payload: unknown) => payload as string;

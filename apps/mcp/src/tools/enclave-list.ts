@@ -1,33 +1,40 @@
 import { ENCLAVE_STATES, type EnclaveSummary, listEnclaves } from '@enclavia/enclaves';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { defineTool } from './define-tool.js';
 
-type Listed = { enclaves: Array<Record<string, string | null>> };
-
 /**
- * The answer for a list as read, made once per read: the calls answered by one batched read of a
- * workspace (listEnclaves) get the same rows, and so the same structured content and text, which
- * cost more to build and pretty-print than the rest of the tool did per call.
+ * The result for a list as read, made once per read and frozen: the calls answered by one batched
+ * read of a workspace (listEnclaves) get the same rows, and so the same result, which cost more to
+ * build, pretty-print, check and serialize than the rest of the tool did per call. Frozen, it
+ * cannot change between the calls that share it, and the fast path checks and serializes it once
+ * (fast-tool-call.ts).
  */
-const answered = new WeakMap<readonly EnclaveSummary[], { content: Listed; text: string }>();
+const answered = new WeakMap<readonly EnclaveSummary[], CallToolResult>();
 
-function answerFor(rows: readonly EnclaveSummary[]) {
-  let answer = answered.get(rows);
-  if (!answer) {
-    const content: Listed = {
-      enclaves: rows.map((e) => ({
+function resultFor(rows: readonly EnclaveSummary[]): CallToolResult {
+  let result = answered.get(rows);
+  if (!result) {
+    const enclaves = rows.map((e) =>
+      Object.freeze({
         id: e.id,
         name: e.name,
         image: e.image,
         instance_type: e.instanceType,
         state: e.state,
         created_at: e.createdAt.toISOString(),
-      })),
-    };
-    answer = { content, text: JSON.stringify(content, null, 2) };
-    answered.set(rows, answer);
+      }),
+    );
+    const content = Object.freeze({ enclaves: Object.freeze(enclaves) });
+    // As `structured` makes it: the content, and the same as indented JSON text.
+    const text = Object.freeze({ type: 'text' as const, text: JSON.stringify(content, null, 2) });
+    result = Object.freeze({
+      content: Object.freeze([text]),
+      structuredContent: content,
+    }) as unknown as CallToolResult;
+    answered.set(rows, result);
   }
-  return answer;
+  return result;
 }
 
 export const enclaveList = defineTool({
@@ -54,8 +61,6 @@ export const enclaveList = defineTool({
   annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   async handler({ state }, { db, auth }) {
     const rows = await listEnclaves(db, auth.extra.workspaceId, state ? { state } : {});
-    // As `structured` makes it, the text being the content as indented JSON; a new result per call.
-    const { content, text } = answerFor(rows);
-    return { content: [{ type: 'text', text }], structuredContent: content };
+    return resultFor(rows);
   },
 });
