@@ -5,10 +5,11 @@ import {
   eq,
   grants,
   identities,
-  inArray,
   isNull,
   memberships,
   recordAudit,
+  sql,
+  textArray,
   users,
   workspaces,
 } from '@enclavia/db';
@@ -128,13 +129,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * answered by one query (`batched`). An id that is not a user id is no user, not a failed query.
  */
 export function usersById(db: Database): (id: string) => Promise<User | undefined> {
+  // One text whatever the batch (the ids as one text[] parameter): built once, prepared once.
+  const usersOf = db
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(and(sql`${users.id} = any(${sql.placeholder('ids')}::text::uuid[])`, isNull(users.disabledAt)))
+    .prepare('users_by_id');
   return batched(async (ids: string[]) => {
     const valid = ids.filter((id) => UUID.test(id));
     if (valid.length === 0) return new Map<string, User>();
-    const rows = await db
-      .select({ id: users.id, email: users.email })
-      .from(users)
-      .where(and(inArray(users.id, valid), isNull(users.disabledAt)));
+    const rows = await usersOf.execute({ ids: textArray(valid) });
     return new Map(rows.map((row) => [row.id, row]));
   });
 }

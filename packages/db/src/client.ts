@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { type ControlRegistry, lockDataDir } from './data-dir/index.js';
+import { preparedQueries } from './pglite-statements.js';
 import * as schema from './schema/index.js';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -113,7 +114,8 @@ async function openPglite(dataDir: string | undefined, purpose: string) {
 }
 
 async function startPglite(dataDir: string | undefined) {
-  const { PGlite } = await import('@electric-sql/pglite');
+  const pglite = await import('@electric-sql/pglite');
+  const { PGlite } = pglite;
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   compileWebAssemblyOnce();
@@ -124,11 +126,19 @@ async function startPglite(dataDir: string | undefined) {
     startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS],
     parsers: DRIZZLE_PARSERS,
   });
-  const db = drizzle({ client: withoutQueryParsers(client), schema });
+  // Statements are prepared once they are what the app runs: after the migrations.
+  let prepared: Queryable['query'] | undefined;
+  const db = drizzle({
+    client: withoutQueryParsers(client, (...args) => (prepared ?? client.query.bind(client))(...args)),
+    schema,
+  });
   return {
     db: db as Database,
     kind: 'pglite' as const,
-    migrate: () => migrate(db, { migrationsFolder }),
+    migrate: async () => {
+      await migrate(db, { migrationsFolder });
+      prepared = preparedQueries(client, pglite) as Queryable['query'];
+    },
     listen: (async (channel, onMessage) => {
       const unlisten = await client.listen(channel, onMessage);
       return () => unlisten();
@@ -156,14 +166,18 @@ interface Queryable {
  * The PGlite client as drizzle sees it, minus the parsers drizzle passes with every query: PGlite
  * merges them into a copy of its whole parser table each time, which costs more than a simple query
  * itself. The instance has the same parsers (`DRIZZLE_PARSERS`), so the results are unchanged.
+ * Outside transactions, statements go to `query` (the prepared statements of pglite-statements.ts).
  */
-function withoutQueryParsers<T extends Queryable>(client: T): T {
+function withoutQueryParsers<T extends Queryable>(
+  client: T,
+  query: Queryable['query'] = client.query.bind(client),
+): T {
   return new Proxy(client, {
     get(target, key) {
       const value = Reflect.get(target, key, target);
       if (key === 'query') {
         return (sql: string, params?: unknown[], options?: object) =>
-          target.query(sql, params, options && { ...options, parsers: undefined });
+          query(sql, params, options && { ...options, parsers: undefined });
       }
       if (key === 'transaction') {
         return <R>(callback: (tx: Queryable) => Promise<R>) =>

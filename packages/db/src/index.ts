@@ -22,6 +22,6 @@ export {
 export { lockGrants } from './grant-locks.js';
 export { hashSecret } from './hash.js';
 export { notify } from './notify.js';
-export { createOidcAdapterFactory, type OidcAdapterOptions } from './oidc-adapter.js';
+export { createOidcAdapterFactory, type OidcAdapterOptions, textArray } from './oidc-adapter.js';
 export * from './schema/index.js';
 export { loadOrCreateSecret, readSecret } from './secrets.js';

@@ -1,4 +1,4 @@
-import { batched, type Database, desc, enclaves, inArray } from '@enclavia/db';
+import { batched, type Database, desc, enclaves, sql, textArray } from '@enclavia/db';
 
 import type { EnclaveState } from './states.js';
 
@@ -30,15 +30,21 @@ export async function listEnclaves(
 ): Promise<EnclaveSummary[]> {
   let read = readers.get(db);
   if (!read) {
-    read = batched((workspaceIds) => listOfWorkspaces(db, workspaceIds));
+    const statement = listOfWorkspacesStatement(db);
+    read = batched((workspaceIds) => listOfWorkspaces(statement, workspaceIds));
     readers.set(db, read);
   }
   const all = (await read(workspaceId)) ?? [];
   return filter.state ? all.filter((e) => e.state === filter.state) : all;
 }
 
-async function listOfWorkspaces(db: Database, workspaceIds: string[]) {
-  const rows = await db
+/**
+ * Built once per database, with the batch's workspaces as one parameter (a `text[]` literal), so
+ * its text is the same whatever the batch: drizzle building the statement at every call was a
+ * measurable share of a tool call (docs/performance.md).
+ */
+function listOfWorkspacesStatement(db: Database) {
+  return db
     .select({
       workspaceId: enclaves.workspaceId,
       id: enclaves.id,
@@ -49,8 +55,16 @@ async function listOfWorkspaces(db: Database, workspaceIds: string[]) {
       createdAt: enclaves.createdAt,
     })
     .from(enclaves)
-    .where(inArray(enclaves.workspaceId, workspaceIds))
-    .orderBy(desc(enclaves.createdAt));
+    .where(sql`${enclaves.workspaceId} = any(${sql.placeholder('ids')}::text::uuid[])`)
+    .orderBy(desc(enclaves.createdAt))
+    .prepare('enclaves_of_workspaces');
+}
+
+async function listOfWorkspaces(
+  statement: ReturnType<typeof listOfWorkspacesStatement>,
+  workspaceIds: string[],
+) {
+  const rows = await statement.execute({ ids: textArray(workspaceIds) });
   const lists = new Map<string, EnclaveSummary[]>();
   for (const { workspaceId, ...enclave } of rows) {
     const list = lists.get(workspaceId);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { bearerChallenge } from '../auth/challenge.js';
 
 const ESCAPES: Record<string, string> = {
@@ -23,13 +23,19 @@ export interface BrowserPageOptions {
  * what this URL is for and where to go, still with the 401 and its challenge so that nothing a
  * client relies on changes. Every other request goes on to authentication.
  */
-export function browserPage({ path, resource, issuer, resourceMetadata }: BrowserPageOptions) {
-  return async function answerBrowser(request: FastifyRequest, reply: FastifyReply) {
-    if (request.method !== 'GET' || request.headers.authorization !== undefined) return;
-    if (request.url.split('?', 1)[0] !== path) return;
-    if (!/\btext\/html\b/.test(request.headers.accept ?? '')) return;
+export function browserPage({
+  path,
+  resource,
+  issuer,
+  resourceMetadata,
+}: BrowserPageOptions): onRequestHookHandler {
+  // A callback hook, not an async one: no promise per request (docs/performance.md).
+  return function answerBrowser(request, reply, done) {
+    if (request.method !== 'GET' || request.headers.authorization !== undefined) return done();
+    if (request.url.split('?', 1)[0] !== path) return done();
+    if (!/\btext\/html\b/.test(request.headers.accept ?? '')) return done();
     const nonce = randomBytes(16).toString('base64');
-    return reply
+    reply
       .status(401)
       .headers({ 'www-authenticate': bearerChallenge({ resourceMetadata }), ...pageHeaders(nonce) })
       .send(page(nonce, escapeHtml(resource), escapeHtml(issuer)));

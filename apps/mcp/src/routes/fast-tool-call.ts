@@ -3,6 +3,7 @@ import {
   type AnyObjectSchema,
   getParseErrorMessage,
   objectFromShape,
+  safeParse,
   safeParseAsync,
 } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import {
@@ -35,6 +36,12 @@ export interface CompiledTool {
   definition: ToolDefinition<any, any>;
   input: AnyObjectSchema;
   output: AnyObjectSchema;
+  /**
+   * Frozen structured contents this tool's output check passed: a tool that hands one frozen result
+   * to many calls (enclave_list, for the calls answered by one read) has it checked once, since
+   * the same check of a value that cannot change has the same outcome.
+   */
+  checked: WeakSet<object>;
 }
 
 // Compiled once, as McpServer.registerTool compiles them, not per request.
@@ -45,6 +52,7 @@ const COMPILED = new Map<string, CompiledTool>(
       definition,
       input: objectFromShape(definition.inputSchema),
       output: objectFromShape(definition.outputSchema),
+      checked: new WeakSet<object>(),
     },
   ]),
 );
@@ -86,7 +94,8 @@ export async function callTool(
 ): Promise<CallToolResult> {
   const { name } = tool.definition;
   try {
-    const input = await safeParseAsync(tool.input, args ?? {});
+    const checking = parse(tool.input, args ?? {});
+    const input = checking instanceof Promise ? await checking : checking;
     if (!input.success) {
       return invalidParams(
         `Input validation error: Invalid arguments for tool ${name}: ${getParseErrorMessage(input.error)}`,
@@ -99,15 +108,51 @@ export async function callTool(
         `Output validation error: Tool ${name} has an output schema but no structured content was provided`,
       );
     }
-    const output = await safeParseAsync(tool.output, result.structuredContent);
+    const content = result.structuredContent;
+    const frozen = Object.isFrozen(content);
+    if (frozen && tool.checked.has(content)) return result;
+    const checked = parse(tool.output, content);
+    const output = checked instanceof Promise ? await checked : checked;
     if (!output.success) {
       return invalidParams(
         `Output validation error: Invalid structured content for tool ${name}: ${getParseErrorMessage(output.error)}`,
       );
     }
+    if (frozen) tool.checked.add(content);
     return result;
   } catch (error) {
     return failed(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** The JSON of a frozen result, made once however many answers carry it. */
+const serializedResults = new WeakMap<CallToolResult, string>();
+
+/**
+ * The answer as `JSON.stringify(answer)` writes it, byte for byte. A frozen result (one a tool
+ * hands to many calls) is serialized once and set into each answer with that answer's id.
+ */
+export function answerJson(answer: Awaited<ReturnType<typeof answerToolCall>>): string {
+  const { result } = answer;
+  if (!Object.isFrozen(result)) return JSON.stringify(answer);
+  let json = serializedResults.get(result);
+  if (json === undefined) {
+    json = JSON.stringify(result);
+    serializedResults.set(result, json);
+  }
+  return `{"jsonrpc":"2.0","id":${JSON.stringify(answer.id)},"result":${json}}`;
+}
+
+/**
+ * The SDK's check (`safeParseAsync`), synchronously when the schema allows it: our schemas have no
+ * asynchronous refinements, and the asynchronous parse cost several promises per call. zod throws
+ * when a schema needs the asynchronous parse; that schema gets it, with the same result.
+ */
+function parse(schema: AnyObjectSchema, data: unknown) {
+  try {
+    return safeParse(schema, data);
+  } catch {
+    return safeParseAsync(schema, data);
   }
 }
 

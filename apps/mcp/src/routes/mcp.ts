@@ -2,7 +2,7 @@ import { SCOPES, type Scope } from '@enclavia/contract';
 import type { Database } from '@enclavia/db';
 import type { EnclaveDriver } from '@enclavia/enclaves';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { requireBearer } from '../auth/bearer.js';
 import { bearerChallenge } from '../auth/challenge.js';
 import type { VerifiedAuth } from '../auth/verify-access-token.js';
@@ -16,7 +16,7 @@ import { createMcpServer } from '../server.js';
 import { TOOLS } from '../tools/index.js';
 import { browserPage } from './browser-page.js';
 import { servedAsModern } from './era.js';
-import { answerToolCall, fastToolCall } from './fast-tool-call.js';
+import { answerJson, answerToolCall, fastToolCall } from './fast-tool-call.js';
 import { hostPolicy } from './host-policy.js';
 import { answerModernRequest } from './modern-era.js';
 import { originPolicy } from './origin-policy.js';
@@ -105,17 +105,13 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
         ctx,
       );
       if (!answer.message) return reply.status(answer.status).send();
-      return reply
-        .status(answer.status)
-        .header('content-type', 'application/json')
-        .send(Buffer.from(JSON.stringify(answer.message)));
+      return sendJson(reply.status(answer.status), JSON.stringify(answer.message));
     }
 
     const call = fastToolCalls ? fastToolCall(request.body, request.headers, auth.scopes) : undefined;
     if (call) {
       const answer = await answerToolCall(call, { db, auth, driver, enclaveQuota });
-      // A Buffer, so the content type stays exactly the SDK's, without a charset.
-      return reply.header('content-type', 'application/json').send(Buffer.from(JSON.stringify(answer)));
+      return sendJson(reply, answerJson(answer));
     }
 
     const server = createMcpServer({ db, auth, driver, enclaveQuota });
@@ -152,19 +148,38 @@ export const mcpRoutes: FastifyPluginAsync<McpRouteOptions> = async (
   }
 };
 
+const TOOL_SCOPES = new Map<string, Scope | null>(TOOLS.map((t) => [t.name, t.scope]));
+
+/**
+ * JSON with the content type exactly the SDK's, `application/json` without a charset: Fastify adds
+ * one to a string it serializes itself, not to one a reply serializer returns. A string, not a
+ * Buffer: no copy, and Node writes it in one piece with the headers.
+ */
+function sendJson(reply: FastifyReply, json: string): FastifyReply {
+  return reply.header('content-type', 'application/json').serializer(asIs).send(json);
+}
+
+const asIs = (payload: unknown) => payload as string;
+
 /** The scopes the `tools/call`s in this JSON-RPC body need, in the contract's order. */
 function scopesNeeded(body: unknown): Scope[] {
+  // One message, the usual request: no arrays or sets to build.
+  if (!Array.isArray(body)) {
+    const scope = isToolCall(body) ? TOOL_SCOPES.get(body.params.name) : undefined;
+    return scope ? [scope] : [];
+  }
   const messages = Array.isArray(body) ? body : [body];
   const needed = new Set<Scope>();
   for (const message of messages) {
     if (!isToolCall(message)) continue;
-    const scope = TOOLS.find((t) => t.name === message.params.name)?.scope;
+    const scope = TOOL_SCOPES.get(message.params.name);
     if (scope) needed.add(scope);
   }
   return SCOPES.filter((scope) => needed.has(scope));
 }
 
 function countToolCalls(body: unknown, name: string): number {
+  if (!Array.isArray(body)) return isToolCall(body) && body.params.name === name ? 1 : 0;
   const messages = Array.isArray(body) ? body : [body];
   return messages.filter((message) => isToolCall(message) && message.params.name === name).length;
 }

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { onRequestHookHandler } from 'fastify';
 
 const ALLOW_HEADERS = [
   'Authorization',
@@ -17,21 +17,23 @@ const EXPOSE_HEADERS = 'WWW-Authenticate, Mcp-Session-Id, Mcp-Protocol-Version';
  * refused with 403 before anything else; a request without one (CLIs, Claude's backend) is fine.
  * Known browser origins (MCP Inspector) get CORS, including on the 401 whose challenge they read.
  */
-export function originPolicy(allowedOrigins: ReadonlySet<string>) {
-  return async function checkOrigin(request: FastifyRequest, reply: FastifyReply) {
+export function originPolicy(allowedOrigins: ReadonlySet<string>): onRequestHookHandler {
+  // A callback hook, not an async one: no promise per request (docs/performance.md).
+  return function checkOrigin(request, reply, done) {
     const origin = request.headers.origin;
-    if (origin === undefined) return;
+    if (origin === undefined) return done();
     if (!allowedOrigins.has(origin)) {
-      return reply
+      reply
         .status(403)
         .send({ error: 'forbidden_origin', error_description: `Origin ${origin} is not allowed` });
+      return;
     }
     // Set on the raw response so they survive the transport writing it after hijack().
     reply.raw.setHeader('access-control-allow-origin', origin);
     reply.raw.setHeader('access-control-expose-headers', EXPOSE_HEADERS);
     reply.raw.setHeader('vary', 'Origin');
     if (request.method === 'OPTIONS') {
-      return reply
+      reply
         .status(204)
         .headers({
           'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
@@ -39,6 +41,8 @@ export function originPolicy(allowedOrigins: ReadonlySet<string>) {
           'access-control-max-age': '600',
         })
         .send();
+      return;
     }
+    done();
   };
 }
