@@ -18,7 +18,14 @@ describe('how an app stands in a workspace', () => {
   it('a listed app keeps its status when unknown_clients changes', () => {
     const approved = { status: 'approved' as const, decidedAt: null };
     expect(appStanding(policy('block'), approved, 'c')).toBe('approved');
-    expect(appStanding(policy('allow'), { status: 'pending', decidedAt: null }, 'c')).toBe('pending');
+    expect(appStanding(policy('allow'), { status: 'blocked', decidedAt: null }, 'c')).toBe('blocked');
+  });
+
+  it('an app still waiting gets what the workspace now says, once it no longer asks', () => {
+    const waiting = { status: 'pending' as const, decidedAt: null };
+    expect(appStanding(policy('ask'), waiting, 'c')).toBe('pending');
+    expect(appStanding(policy('allow'), waiting, 'c')).toBe('approved');
+    expect(appStanding(policy('block'), waiting, 'c')).toBe('blocked');
   });
 
   it('a non-empty allowlist blocks every client not on it and approves those on it, unless an admin blocked one', () => {

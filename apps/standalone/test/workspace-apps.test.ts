@@ -148,6 +148,21 @@ describe('unknown_clients: ask', () => {
     expect((await connect(clientId, 'ask-member@example.com')).tokens).toBeDefined();
   });
 
+  it('a request still waiting when the workspace stops asking is let in, and stays approved if it asks again', async () => {
+    const admin = await team('ask-then-allow@example.com', 'ask-then-allow-member@example.com');
+    await admin.setPolicy({ unknown_clients: 'ask' });
+    const clientId = await newClient('Waited');
+    const member = 'ask-then-allow-member@example.com';
+    expect((await connect(clientId, member, admin.workspace.name)).refused).toContain(PENDING);
+
+    await admin.setPolicy({ unknown_clients: 'allow' });
+    expect((await admin.apps()).find((a) => a.client_id === clientId)?.status).toBe('approved');
+    expect((await connect(clientId, member, admin.workspace.name)).tokens).toBeDefined();
+    await admin.setPolicy({ unknown_clients: 'ask' });
+    expect((await admin.apps()).find((a) => a.client_id === clientId)?.status).toBe('approved');
+    expect((await connect(clientId, member, admin.workspace.name)).tokens).toBeDefined();
+  });
+
   it("an admin's own Approve approves a new app", async () => {
     const admin = await team('ask-self@example.com');
     await admin.setPolicy({ unknown_clients: 'ask' });

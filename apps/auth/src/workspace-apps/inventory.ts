@@ -58,7 +58,8 @@ export async function recordContact(
     .from(workspaceClients)
     .where(and(eq(workspaceClients.workspaceId, workspaceId), eq(workspaceClients.clientId, clientId)))
     .for('update');
-  const pending = appStanding(policy, before!, clientId) === 'pending';
+  const standingNow = appStanding(policy, before!, clientId);
+  const pending = standingNow === 'pending';
   const approvedNow = pending && approvedBy !== undefined;
   const requestedNow = pending && !approvedNow && before!.requestedBy !== contact.userId;
   const [app] = await tx
@@ -69,6 +70,10 @@ export async function recordContact(
       lastSeenAt: sql`now()`,
       ...(requestedNow ? { requestedBy: contact.userId } : {}),
       ...(approvedNow ? { status: 'approved' as const, decidedBy: approvedBy, decidedAt: sql`now()` } : {}),
+      // Let in while it waited (the workspace stopped asking): listed as approved from now on.
+      ...(before!.status === 'pending' && !pending && standingNow === 'approved'
+        ? { status: 'approved' as const }
+        : {}),
     })
     .where(and(eq(workspaceClients.workspaceId, workspaceId), eq(workspaceClients.clientId, clientId)))
     .returning();

@@ -21,14 +21,17 @@ type ClientRules = Pick<WorkspacePolicy, 'allowedClientIds' | 'unknownClients'>;
 /**
  * Whether a client may connect in a workspace now. A non-empty allowed-client-IDs list is `block`
  * for every client not on it and approves those on it (unless an admin blocked one); otherwise the
- * app's status decides, and a client never seen gets what `unknown_clients` says.
+ * app's status decides, and a client never seen (or still waiting) gets what `unknown_clients` says.
  */
 export function appStanding(policy: ClientRules, app: AppDecision | undefined, clientId: string): AppStatus {
   if (policy.allowedClientIds.length > 0) {
     if (!policy.allowedClientIds.includes(clientId)) return 'blocked';
     return app?.decidedAt && app.status === 'blocked' ? 'blocked' : 'approved';
   }
-  return app?.status ?? FIRST_CONTACT[policy.unknownClients];
+  // Pending is waiting for an admin because the workspace asks; once it no longer asks, an app no
+  // admin decided about gets what the workspace now says of apps it does not know.
+  if (!app || (app.status === 'pending' && !app.decidedAt)) return FIRST_CONTACT[policy.unknownClients];
+  return app.status;
 }
 
 /**
