@@ -49,15 +49,29 @@ export async function startStack(
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+/** Ports this process was given: a port closed again can come back from the next ask. */
+const handedOut = new Set<number>();
+
+/**
+ * A loopback port nothing listens on now, and never one given before in this process: the ports
+ * of one stack (auth, MCP, a proxy) are asked for one after another, each closed before the next
+ * ask, and the system may hand the same one out twice.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 /**
