@@ -27,6 +27,19 @@ const product = await startProduct({
   ...(!values['no-prof'] ? { NODE_OPTIONS: `--import=${PRELOAD}`, CPUPROF_DIR: values.dir } : {}),
 });
 const idleRss = product.memory().rssMb;
+/** One line of JSON: throughput, p99 and CPU per request of the measured run. */
+const report = (r: { rps: number; p99: number; failures: number; requests: number }, before: number) =>
+  console.log(
+    JSON.stringify({
+      what: values.what,
+      rps: Math.round(r.rps),
+      p99: r.p99,
+      failures: r.failures,
+      cpuUs: Math.round(((product.cpuMs() - before) * 1000) / r.requests),
+      idleRssMb: idleRss,
+      rss: product.memory(),
+    }),
+  );
 try {
   const email = `prof-${randomBytes(4).toString('hex')}@example.com`;
   const client = await connectClient(product, email);
@@ -42,17 +55,7 @@ try {
     await drive({ url: product.mcpUrl, ...request, seconds: 3, connections: 50 });
     const before = product.cpuMs();
     const r = await drive({ url: product.mcpUrl, ...request, seconds, connections: 50 });
-    console.log(
-      JSON.stringify({
-        what: values.what,
-        rps: Math.round(r.rps),
-        p99: r.p99,
-        failures: r.failures,
-        cpuUs: Math.round(((product.cpuMs() - before) * 1000) / r.requests),
-        idleRssMb: idleRss,
-        rss: product.memory(),
-      }),
-    );
+    report(r, before);
   } else {
     const chains = [];
     for (let i = 0; i < 50; i++) {
@@ -72,17 +75,7 @@ try {
     await driveChains({ seconds: 3, chains, step });
     const before = product.cpuMs();
     const r = await driveChains({ seconds, chains, step });
-    console.log(
-      JSON.stringify({
-        what: values.what,
-        rps: Math.round(r.rps),
-        p99: r.p99,
-        failures: r.failures,
-        cpuUs: Math.round(((product.cpuMs() - before) * 1000) / r.requests),
-        idleRssMb: idleRss,
-        rss: product.memory(),
-      }),
-    );
+    report(r, before);
   }
 } finally {
   await product.stop();

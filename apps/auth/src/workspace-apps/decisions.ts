@@ -4,15 +4,9 @@ import { and, type Database, eq, grants, recordAudit, sql, workspaceClients } fr
 import { z } from 'zod';
 import { revokeGrants } from '../revocation.js';
 import { WorkspaceError } from '../workspaces/errors.js';
+import { lifetime, type ServerLifetimes, scope } from '../workspaces/policy.js';
 import { type AppRow, appLabel, findApp } from './inventory.js';
 import { appStanding } from './standing.js';
-
-const lifetime = (name: string) =>
-  z
-    .number({ error: `${name} must be a number of seconds, or null for the workspace's lifetime` })
-    .int(`${name} must be a whole number of seconds`)
-    .min(60, `${name} must be at least 60 seconds`)
-    .nullable();
 
 /** An admin's decision about one app, as the API and the Apps page submit it. Absent fields stay. */
 export const appChange = z
@@ -25,26 +19,16 @@ export const appChange = z
     }),
     // Null: the workspace's ceiling.
     scope_ceiling: z
-      .array(
-        z.enum(SCOPES, {
-          error: (i) => `unknown scope "${String(i.input)}"; the scopes are ${SCOPES.join(', ')}`,
-        }),
-      )
+      .array(scope)
       .min(1, 'the scope ceiling cannot be empty: leave at least one scope, or block the app')
       .transform((s) => SCOPES.filter((known) => s.includes(known)))
       .nullable(),
-    access_token_ttl: lifetime('access_token_ttl'),
-    refresh_token_ttl: lifetime('refresh_token_ttl'),
+    access_token_ttl: lifetime('access_token_ttl', "the workspace's"),
+    refresh_token_ttl: lifetime('refresh_token_ttl', "the workspace's"),
   })
   .partial()
   .strict();
 export type AppChange = z.output<typeof appChange>;
-
-/** The server's own lifetimes: the workspace's and an app's may only be shorter. */
-export interface ServerLifetimes {
-  accessToken: number;
-  refreshToken: number;
-}
 
 /**
  * Applies an admin's decision in one transaction: blocking revokes the app's connections in the

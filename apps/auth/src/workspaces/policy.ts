@@ -35,14 +35,14 @@ const clientId = z
     error: (i) => `"${i.input}": a client ID metadata document URL must be https`,
   });
 
-const scope = z.enum(SCOPES, {
+export const scope = z.enum(SCOPES, {
   error: (i) => `unknown scope "${String(i.input)}"; the scopes are ${SCOPES.join(', ')}`,
 });
 
-/** A lifetime in seconds, or null for the server's. */
-const lifetime = (name: string) =>
+/** A lifetime in seconds, or null for the one it falls back to (the server's, or the workspace's). */
+export const lifetime = (name: string, fallback = "the server's") =>
   z
-    .number({ error: `${name} must be a number of seconds, or null for the server's lifetime` })
+    .number({ error: `${name} must be a number of seconds, or null for ${fallback} lifetime` })
     .int(`${name} must be a whole number of seconds`)
     .min(60, `${name} must be at least 60 seconds`)
     .nullable();
